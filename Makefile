@@ -1,0 +1,64 @@
+# SoakMonitor — the two commands a user needs are `make demo` and `make test`.
+# Every target installs the Debian packages it needs when they are missing (and nothing when
+# all are present), so a fresh Debian machine with Swift 6 needs nothing else.
+
+SHELL := /bin/bash
+SWIFT ?= swift
+SWIFT_JOBS ?= $(shell nproc)
+
+# Build: libcurl and SQLite headers for the CCurl and CSQLite system-library modules.
+BUILD_PACKAGES := pkg-config libcurl4-openssl-dev libsqlite3-dev
+# Tests start real components from Debian on loopback ports, and make certificates with openssl.
+TEST_PACKAGES := $(BUILD_PACKAGES) openssl etcd-server prometheus-node-exporter prometheus prometheus-alertmanager
+FUZZ_SECONDS ?= 600
+BENCH_ARGS ?=
+
+.PHONY: demo test build bench fuzz eval deps-build deps-test clean
+
+# Installs every package in $(1) that dpkg does not list as installed; says which.
+define ensure_packages
+	@missing=""; for p in $(1); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing missing Debian packages:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+endef
+
+deps-build:
+	$(call ensure_packages,$(BUILD_PACKAGES))
+
+deps-test:
+	$(call ensure_packages,$(TEST_PACKAGES))
+
+build: deps-build
+	$(SWIFT) build -j $(SWIFT_JOBS)
+
+demo: deps-build
+	$(SWIFT) build -c release --product soak
+	.build/release/soak demo
+
+test: deps-test
+	$(SWIFT) build --build-tests -j $(SWIFT_JOBS)
+	$(SWIFT) test --skip-build
+
+bench: deps-test
+	$(SWIFT) build -c release --product SoakBench
+	.build/release/SoakBench $(BENCH_ARGS)
+
+eval: deps-build
+	$(SWIFT) build -c release --product soak
+	.build/release/soak eval
+
+# libFuzzer on the exposition parser for FUZZ_SECONDS (default 10 minutes). lld, because the
+# default gold linker can fail under sanitizers. Its own scratch path keeps the normal build intact.
+fuzz: deps-build
+	$(SWIFT) build -c debug --scratch-path .build-fuzz --product ExpositionFuzz \
+	  -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld -Xswiftc -DSOAK_FUZZ
+	mkdir -p fuzz-corpus
+	.build-fuzz/debug/ExpositionFuzz fuzz-corpus Fuzz/seeds -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	  -timeout=10 -rss_limit_mb=4096 -print_final_stats=1
+
+clean:
+	rm -rf .build .build-fuzz fuzz-corpus

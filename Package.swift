@@ -1,0 +1,63 @@
+// swift-tools-version: 6.1
+// SoakMonitor: long-running leak detection for Kubernetes verification clusters.
+import PackageDescription
+
+let package = Package(
+    name: "SoakMonitor",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "soak", targets: ["SoakMonitor"]),
+        .library(name: "MetricsScrape", targets: ["MetricsScrape"]),
+        .library(name: "SeriesStore", targets: ["SeriesStore"]),
+        .library(name: "LeakDetection", targets: ["LeakDetection"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+    ],
+    targets: [
+        // libcurl: the scraper's HTTP(S) client. The shim wraps variadic curl_easy_setopt.
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        // SQLite: the series store. The shim exposes SQLITE_TRANSIENT, a macro Swift cannot import.
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .target(
+            name: "MetricsScrape",
+            dependencies: ["CCurl", .product(name: "Yams", package: "Yams")]
+        ),
+        .target(name: "SeriesStore", dependencies: ["CSQLite"]),
+        .target(name: "LeakDetection"),
+        .executableTarget(
+            name: "SoakMonitor",
+            dependencies: [
+                "MetricsScrape", "SeriesStore", "LeakDetection",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // `make bench`: release-build throughput figures printed beside the peers' (see BENCHMARKS.md).
+        .executableTarget(
+            name: "SoakBench",
+            dependencies: ["MetricsScrape", "SeriesStore", "LeakDetection"],
+            path: "Benchmarks/SoakBench"
+        ),
+        // `make fuzz`: libFuzzer entry point for the exposition parser (built only with -sanitize=fuzzer).
+        .executableTarget(
+            name: "ExpositionFuzz",
+            dependencies: ["MetricsScrape"],
+            path: "Fuzz/ExpositionFuzz"
+        ),
+        .testTarget(name: "MetricsScrapeTests", dependencies: ["MetricsScrape"]),
+        .testTarget(name: "SeriesStoreTests", dependencies: ["SeriesStore"]),
+        .testTarget(name: "LeakDetectionTests", dependencies: ["LeakDetection"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

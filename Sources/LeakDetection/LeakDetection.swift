@@ -1,0 +1,2 @@
+/// Placeholder: the streaming trend detector arrives with issue 4.
+public enum LeakDetectionInfo {}

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct SoakCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "soak",
+        abstract: "Watches a Kubernetes verification cluster for slow leaks of memory, file descriptors, goroutines and threads.",
+        subcommands: []
+    )
+}
