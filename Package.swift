@@ -49,6 +49,13 @@ let package = Package(
             dependencies: ["MetricsScrape", "SeriesStore", "LeakDetection"],
             path: "Benchmarks/SoakBench"
         ),
+        // `make eval`: precision, recall and detection delay of the leak detector and of two
+        // reference alert rules on the labelled synthetic corpus.
+        .executableTarget(
+            name: "SoakEval",
+            dependencies: ["LeakDetection"],
+            path: "Benchmarks/SoakEval"
+        ),
         // `make fuzz`: libFuzzer entry point for the exposition parser (built only with -sanitize=fuzzer).
         .executableTarget(
             name: "ExpositionFuzz",

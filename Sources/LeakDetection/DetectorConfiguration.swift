@@ -1,0 +1,64 @@
+/// Every window and threshold of the leak detector, with defaults tuned for 15–60 s scrapes
+/// watched over days. ``timeCompressed`` scales the time constants by 1/60 for 1-s scrapes.
+///
+/// How the pieces fit (see docs/detection.md): samples fall into buckets of ``bucketSeconds``;
+/// each closed bucket contributes its minimum (the floor) to a ring of ``windowBuckets``; at every
+/// bucket close the floor is tested for a monotone trend (Mann–Kendall), its slope is estimated
+/// robustly (Theil–Sen), and the trend must still be rising in the recent part of the window and
+/// must not be explained better by a single step. ``confirmBuckets`` consecutive positive
+/// judgements make a leak.
+public struct DetectorConfiguration: Sendable, Hashable {
+    /// Width of a bucket. 10 min holds 10–40 scrapes and at least one GC trough for collectors
+    /// that run every few minutes, so the bucket minimum is a post-GC floor.
+    public var bucketSeconds: Double = 600
+    /// Buckets in the long window the trend is judged on (36 × 10 min = 6 h): long enough for a
+    /// 0.5 %/h leak to rise clear of typical noise, short enough that a leak is seen within hours.
+    public var windowBuckets: Int = 36
+    /// Buckets in the short least-squares window reported beside the long one (6 = 1 h).
+    public var shortWindowBuckets: Int = 6
+    /// Closed buckets a segment needs before any judgement (6 = 1 h of floor).
+    public var minimumJudgedBuckets: Int = 6
+    /// Time after a segment starts during which nothing is judged: process warm-up, cache fill.
+    /// The data is still used as context later, which is how warm-up is recognised as decelerating.
+    public var warmUpSeconds: Double = 3600
+    /// A silence longer than this starts a new segment (5 min = 5–20 missed scrapes).
+    public var scrapeGapSeconds: Double = 300
+    /// A value below this fraction of the last bucket floor is a collapse (restart, counter reset)
+    /// and starts a new segment. A GC never takes the heap below its own floor.
+    public var collapseFraction: Double = 0.5
+    /// Mann–Kendall z (after tie and serial-correlation correction) for a suspect trend.
+    public var suspectZ: Double = 2.0
+    /// Mann–Kendall z for a leak candidate (3.0 ≈ one-sided p 0.0013 per judgement).
+    public var leakZ: Double = 3.0
+    /// Robust floor growth below this (percent of the level per hour) is never a leak: at
+    /// 0.25 %/h a process needs 400 h to double, beyond any soak run.
+    public var minimumGrowthPercentPerHour: Double = 0.25
+    /// The robust slope of the most recent third of the window must be at least this fraction of
+    /// the whole window's: saturating growth (warm-up, cache fill) decelerates and fails it.
+    public var continuationRatio: Double = 0.5
+    /// The trend is a single step when the best one-split mean-shift model leaves less than this
+    /// fraction of the straight line's residual sum of squares.
+    public var stepDominance: Double = 0.5
+    /// Consecutive positive judgements (bucket closes) that turn a suspect into a leak.
+    public var confirmBuckets: Int = 3
+    /// Consecutive negative judgements that resolve a leak.
+    public var resolveBuckets: Int = 6
+    /// Cap on the serial-correlation variance inflation of Mann–Kendall (guards tiny windows).
+    public var maximumVarianceInflation: Double = 8
+
+    /// The defaults: 15–60 s scrapes over days.
+    public init() {}
+
+    /// 1-s scrapes, windows of minutes: every time constant divided by 60 (bucket 10 s,
+    /// window 6 min, warm-up 1 min, gap 5 s). For tests and demos.
+    public static var timeCompressed: DetectorConfiguration {
+        var configuration = DetectorConfiguration()
+        configuration.bucketSeconds = 10
+        configuration.warmUpSeconds = 60
+        configuration.scrapeGapSeconds = 5
+        return configuration
+    }
+
+    /// The long window's length in seconds.
+    public var windowSeconds: Double { bucketSeconds * Double(windowBuckets) }
+}

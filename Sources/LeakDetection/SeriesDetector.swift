@@ -1,0 +1,405 @@
+/// The streaming leak detector of one series: feed it every sample in time order with
+/// ``observe(timestampMs:value:)``; it answers with an event when something changed.
+///
+/// Per sample it does O(1) work and allocates nothing: a segment check, a Welford update of the
+/// open bucket and a running minimum. When a bucket closes (every
+/// ``DetectorConfiguration/bucketSeconds``) it updates the windowed least-squares moments by
+/// centred add/remove, the Mann–Kendall score in O(window), and — only when that score is
+/// significant — the robust slope and shape checks in O(window²) on at most 36 numbers. State is
+/// a fixed-size struct plus one ring of closed buckets allocated once (``stateBytes``).
+///
+/// ```swift
+/// var detector = SeriesDetector(configuration: .init(), resource: .memory)
+/// for (timestampMs, value) in samples {
+///     if case .leakAlert(let evidence)? = detector.observe(timestampMs: timestampMs, value: value) {
+///         print("leak: +\(evidence.growthPercentPerHour) %/h since \(evidence.onsetMs)")
+///     }
+/// }
+/// ```
+public struct SeriesDetector: Sendable {
+    /// Windows and thresholds.
+    public let configuration: DetectorConfiguration
+    /// What the series measures.
+    public let resource: ResourceKind
+    /// The value the resource cannot exceed (fd limit, memory limit), for exhaustion projection.
+    public var limit: Double?
+    /// Current verdict.
+    public private(set) var verdict: LeakVerdict = .ok
+    /// The evidence of the latest judgement that found a significant trend (or resolved one).
+    public private(set) var lastAssessment: LeakAssessment?
+
+    private let bucketMs: Int64
+    private let gapMs: Int64
+    private var hasSegment = false
+    private var originMs: Int64 = 0
+    private var lastMs: Int64 = 0
+    private var segmentSampleCount = 0
+    private var segmentVersion: String?
+    private var segmentReason: SegmentBreak = .firstSample
+    private var pendingBreak: SegmentBreak?
+    private var pendingVersion: String?
+
+    private var openIndex: Int64 = 0
+    private var openMoments = TrendMoments()
+    private var openFloor = Double.infinity
+    private var openFirstTime = 0.0
+    private var lastClosedFloor = Double.nan
+
+    private var ring: BucketRing
+    private var longFit = TrendMoments()
+    private var shortFit = TrendMoments()
+    private var mannKendall = MannKendallWindow()
+    private var closesSinceRebuild = 0
+    private var positiveStreak = 0
+    private var negativeStreak = 0
+    private var episodeOnsetMs: Int64?
+
+    /// A detector with no samples yet.
+    public init(configuration: DetectorConfiguration, resource: ResourceKind = .other, limit: Double? = nil) {
+        precondition(configuration.windowBuckets >= 4 && configuration.shortWindowBuckets >= 1)
+        precondition(configuration.bucketSeconds > 0)
+        self.configuration = configuration
+        self.resource = resource
+        self.limit = limit
+        bucketMs = Int64((configuration.bucketSeconds * 1000).rounded())
+        gapMs = Int64((configuration.scrapeGapSeconds * 1000).rounded())
+        ring = BucketRing(capacity: configuration.windowBuckets)
+    }
+
+    // MARK: Per sample
+
+    /// Feeds one sample. Samples must come in time order; a duplicate timestamp is ignored, a
+    /// non-finite value (staleness marker) is ignored. Returns what changed, if anything; a
+    /// ``DetectorEvent/leakAlert(_:)`` is returned exactly once per leak episode.
+    public mutating func observe(timestampMs: Int64, value: Double) -> DetectorEvent? {
+        guard value.isFinite else { return nil }
+        guard hasSegment else {
+            let reason = pendingBreak ?? .firstSample
+            startSegment(atMs: timestampMs, reason: reason)
+            addToOpenBucket(timestampMs: timestampMs, value: value)
+            return .segmentStarted(reason, closed: nil)
+        }
+        if timestampMs == lastMs { return nil }
+        if let reason = segmentBreak(timestampMs: timestampMs, value: value) {
+            let closed = closeSegment()
+            startSegment(atMs: timestampMs, reason: reason)
+            addToOpenBucket(timestampMs: timestampMs, value: value)
+            return .segmentStarted(reason, closed: closed)
+        }
+        var event: DetectorEvent?
+        let index = (timestampMs - originMs) / bucketMs
+        if index != openIndex {
+            event = closeBucket(judgedAtMs: timestampMs)
+            openIndex = index
+        }
+        addToOpenBucket(timestampMs: timestampMs, value: value)
+        return event
+    }
+
+    /// Ends the current segment because the caller knows something the values do not show:
+    /// `process_start_time_seconds` changed (``SegmentBreak/restart``) or a new version was rolled
+    /// out (``SegmentBreak/versionChange``). The next sample starts the new segment, labelled
+    /// `version` (nil keeps the current label). Returns the summary of the segment that ended.
+    @discardableResult
+    public mutating func beginSegment(reason: SegmentBreak, version: String? = nil) -> SegmentSummary? {
+        pendingVersion = version ?? segmentVersion
+        pendingBreak = reason
+        guard hasSegment else { return nil }
+        let closed = closeSegment()
+        hasSegment = false
+        return closed
+    }
+
+    @inline(__always)
+    private mutating func addToOpenBucket(timestampMs: Int64, value: Double) {
+        let time = Double(timestampMs - originMs) / 1000
+        if openMoments.count == 0 { openFirstTime = time }
+        openMoments.add(time: time, value: value)
+        if value < openFloor { openFloor = value }
+        lastMs = timestampMs
+        segmentSampleCount += 1
+    }
+
+    private func segmentBreak(timestampMs: Int64, value: Double) -> SegmentBreak? {
+        if timestampMs < lastMs { return .timeWentBackwards }
+        if timestampMs - lastMs > gapMs { return .scrapeGap }
+        let reference = ring.count > 0 ? lastClosedFloor : openFloor
+        if reference > 0, value < configuration.collapseFraction * reference { return .valueCollapse }
+        return nil
+    }
+
+    // MARK: Segments
+
+    private mutating func startSegment(atMs timestampMs: Int64, reason: SegmentBreak) {
+        hasSegment = true
+        originMs = timestampMs
+        lastMs = timestampMs
+        segmentReason = reason
+        segmentVersion = pendingVersion ?? segmentVersion
+        pendingBreak = nil
+        pendingVersion = nil
+        segmentSampleCount = 0
+        openIndex = 0
+        openMoments = TrendMoments()
+        openFloor = .infinity
+        lastClosedFloor = .nan
+        ring.removeAll()
+        longFit = TrendMoments()
+        shortFit = TrendMoments()
+        mannKendall.reset()
+        closesSinceRebuild = 0
+        positiveStreak = 0
+        negativeStreak = 0
+        episodeOnsetMs = nil
+        verdict = .ok
+        lastAssessment = nil
+    }
+
+    private func closeSegment() -> SegmentSummary {
+        currentSegment
+    }
+
+    /// Statistics of the current segment (over its last long window), for comparing versions.
+    public var currentSegment: SegmentSummary {
+        let fit = longWindowFit
+        let slope = fit.slopePerSecond.map { $0 * 3600 }
+        let halfWidth = fit.slopeStandardError.map { 1.96 * $0 * 3600 }
+        return SegmentSummary(
+            version: segmentVersion, startReason: segmentReason, startMs: originMs, endMs: lastMs,
+            sampleCount: segmentSampleCount, slopePerHour: slope, slopeConfidenceHalfWidthPerHour: halfWidth,
+            robustSlopePerHour: robustFloorSlopePerSecond(lastBuckets: ring.count).map { $0 * 3600 },
+            meanLevel: fit.count > 0 ? fit.meanValue : nil, verdict: verdict)
+    }
+
+    // MARK: Buckets
+
+    private mutating func closeBucket(judgedAtMs: Int64) -> DetectorEvent? {
+        let bucket = BucketSummary(moments: openMoments, floorValue: openFloor, firstTime: openFirstTime)
+        let full = ring.count == ring.capacity
+        if full {
+            mannKendall.evictOldest(of: ring)
+            longFit.unmerge(ring[0].moments)
+        }
+        mannKendall.append(bucket.floorValue, after: ring, from: full ? 1 : 0)
+        _ = ring.append(bucket)
+        longFit.merge(bucket.moments)
+        shortFit.merge(bucket.moments)
+        let short = configuration.shortWindowBuckets
+        if ring.count > short { shortFit.unmerge(ring[ring.count - 1 - short].moments) }
+        closesSinceRebuild += 1
+        if closesSinceRebuild >= ring.capacity { rebuildWindowFits() }
+        lastClosedFloor = bucket.floorValue
+        openMoments = TrendMoments()
+        openFloor = .infinity
+        return judge(atMs: judgedAtMs)
+    }
+
+    /// Subtracting merged groups accumulates rounding; once per ring turn the window moments are
+    /// recomputed from the buckets, so the error never grows beyond one turn's worth.
+    private mutating func rebuildWindowFits() {
+        closesSinceRebuild = 0
+        longFit = TrendMoments()
+        shortFit = TrendMoments()
+        let shortStart = max(0, ring.count - configuration.shortWindowBuckets)
+        for i in 0..<ring.count {
+            longFit.merge(ring[i].moments)
+            if i >= shortStart { shortFit.merge(ring[i].moments) }
+        }
+    }
+
+    // MARK: Judgement
+
+    private mutating func judge(atMs timestampMs: Int64) -> DetectorEvent? {
+        let n = ring.count
+        let ageSeconds = Double(timestampMs - originMs) / 1000
+        guard ageSeconds >= configuration.warmUpSeconds, n >= configuration.minimumJudgedBuckets else { return nil }
+        var positive = false
+        var weak = false
+        var evidence: Evidence?
+        if mannKendall.z(count: n) >= configuration.suspectZ {
+            let found = gatherEvidence(atMs: timestampMs)
+            evidence = found
+            weak = found.assessment.trendZ >= configuration.suspectZ
+                && found.assessment.growthPercentPerHour >= configuration.minimumGrowthPercentPerHour
+            positive = weak && found.assessment.trendZ >= configuration.leakZ
+                && found.assessment.continuationRatio >= configuration.continuationRatio
+                && !found.isStepLike
+        }
+        switch verdict {
+        case .ok, .resolved:
+            guard weak, var assessment = evidence?.assessment else { return nil }
+            positiveStreak = positive ? 1 : 0
+            negativeStreak = 0
+            episodeOnsetMs = assessment.windowStartMs
+            assessment.onsetMs = assessment.windowStartMs
+            lastAssessment = assessment
+            if positive && configuration.confirmBuckets <= 1 {
+                verdict = .leak
+                return .leakAlert(assessment)
+            }
+            verdict = .suspect
+            return .suspected(assessment)
+        case .suspect:
+            if var assessment = evidence?.assessment, weak {
+                assessment.onsetMs = episodeOnsetMs ?? assessment.windowStartMs
+                lastAssessment = assessment
+                positiveStreak = positive ? positiveStreak + 1 : 0
+                if positiveStreak >= configuration.confirmBuckets {
+                    verdict = .leak
+                    negativeStreak = 0
+                    return .leakAlert(assessment)
+                }
+                return nil
+            }
+            positiveStreak = 0
+            verdict = .ok
+            episodeOnsetMs = nil
+            return .cleared
+        case .leak:
+            if positive, var assessment = evidence?.assessment {
+                assessment.onsetMs = episodeOnsetMs ?? assessment.windowStartMs
+                lastAssessment = assessment
+                negativeStreak = 0
+                return nil
+            }
+            negativeStreak += 1
+            guard negativeStreak >= configuration.resolveBuckets else { return nil }
+            verdict = .resolved
+            var assessment = evidence?.assessment ?? gatherEvidence(atMs: timestampMs).assessment
+            assessment.onsetMs = episodeOnsetMs ?? assessment.windowStartMs
+            lastAssessment = assessment
+            episodeOnsetMs = nil
+            return .resolved(assessment)
+        }
+    }
+
+    /// An assessment plus the shape facts that are not part of the public evidence.
+    private struct Evidence {
+        var assessment: LeakAssessment
+        var isStepLike: Bool
+    }
+
+    /// The current evidence on demand (nil before two buckets have closed). Not on the hot path.
+    public func currentAssessment() -> LeakAssessment? {
+        guard hasSegment, ring.count >= 2 else { return nil }
+        var assessment = gatherEvidence(atMs: lastMs).assessment
+        assessment.onsetMs = episodeOnsetMs ?? assessment.windowStartMs
+        return assessment
+    }
+
+    private func gatherEvidence(atMs timestampMs: Int64) -> Evidence {
+        let n = ring.count
+        let slope = robustFloorSlopePerSecond(lastBuckets: n) ?? 0
+        let fit = longWindowFit
+        let level = fit.meanValue
+        let growth = level > 0 ? slope * 3600 / level * 100 : 0
+
+        // Serial correlation of the floor about its robust trend inflates Var(S) (Yue & Wang).
+        var meanResidual = 0.0
+        for i in 0..<n { meanResidual += ring.floor(i) - slope * ring[i].time }
+        meanResidual /= Double(n)
+        var lagged = 0.0
+        var squared = 0.0
+        var previous = ring.floor(0) - slope * ring[0].time - meanResidual
+        squared += previous * previous
+        for i in 1..<n {
+            let residual = ring.floor(i) - slope * ring[i].time - meanResidual
+            lagged += residual * previous
+            squared += residual * residual
+            previous = residual
+        }
+        let rho = squared > 0 ? lagged / squared : 0
+        let inflation = min(configuration.maximumVarianceInflation,
+                            MannKendall.serialCorrelationInflation(rho: rho, count: n))
+        let z = mannKendall.z(count: n) / inflation.squareRoot()
+
+        let recentCount = max(4, n / 3)
+        let recentSlope = robustFloorSlopePerSecond(lastBuckets: recentCount) ?? 0
+        let continuation = slope > 0 ? recentSlope / slope : 0
+
+        let nowSeconds = Double(timestampMs - originMs) / 1000
+        var exhaustionMs: Int64?
+        if let limit, slope > 0, fit.count >= 2 {
+            let current = fit.fittedValue(atTime: nowSeconds)
+            let secondsLeft = max(0, (limit - current) / slope)
+            if secondsLeft < 1e12 { exhaustionMs = timestampMs + Int64(secondsLeft * 1000) }
+        }
+        let windowStartMs = originMs + Int64((ring[0].firstTime * 1000).rounded())
+        let assessment = LeakAssessment(
+            judgedAtMs: timestampMs, slopePerHour: slope * 3600, growthPercentPerHour: growth,
+            leastSquaresSlopePerHour: (fit.slopePerSecond ?? 0) * 3600, trendZ: z,
+            confidence: ElementaryMath.normalCDF(z), continuationRatio: continuation,
+            windowStartMs: windowStartMs, windowSeconds: Double(timestampMs - windowStartMs) / 1000,
+            onsetMs: windowStartMs, projectedExhaustionMs: exhaustionMs)
+        return Evidence(assessment: assessment, isStepLike: floorIsStepLike())
+    }
+
+    /// Theil–Sen slope (per second) of the floors of the most recent `lastBuckets` buckets.
+    private func robustFloorSlopePerSecond(lastBuckets: Int) -> Double? {
+        let count = min(lastBuckets, ring.count)
+        let start = ring.count - count
+        let ring = self.ring
+        return TheilSen.slope(count: count, time: { ring[start + $0].time }, value: { ring.floor(start + $0) })
+    }
+
+    /// True when one mean shift explains the floor much better than a straight line: a single
+    /// step (a cache enabled, a batch loaded) rather than continuing growth.
+    private func floorIsStepLike() -> Bool {
+        let n = ring.count
+        guard n >= 6 else { return false }
+        var line = TrendMoments()
+        for i in 0..<n { line.add(time: ring[i].time, value: ring.floor(i)) }
+        let lineSSE = line.residualSumOfSquares
+        // Values relative to the first floor keep the prefix sums of squares well conditioned.
+        let base = ring.floor(0)
+        var totalSum = 0.0
+        var totalSquares = 0.0
+        for i in 0..<n {
+            let v = ring.floor(i) - base
+            totalSum += v
+            totalSquares += v * v
+        }
+        var leftSum = 0.0
+        var leftSquares = 0.0
+        var bestSplitSSE = Double.infinity
+        for k in 1..<(n - 1) {
+            let v = ring.floor(k - 1) - base
+            leftSum += v
+            leftSquares += v * v
+            guard k >= 2, n - k >= 2 else { continue }
+            let left = leftSquares - leftSum * leftSum / Double(k)
+            let rightSum = totalSum - leftSum
+            let right = (totalSquares - leftSquares) - rightSum * rightSum / Double(n - k)
+            bestSplitSSE = min(bestSplitSSE, left + right)
+        }
+        return bestSplitSSE < configuration.stepDominance * lineSSE
+    }
+
+    // MARK: Introspection
+
+    /// Least-squares moments of every sample in the long window: the closed buckets in the ring
+    /// plus the open bucket. Times are seconds since ``segmentStartMs``.
+    public var longWindowFit: TrendMoments {
+        var fit = longFit
+        fit.merge(openMoments)
+        return fit
+    }
+
+    /// Least-squares moments of the short window (its closed buckets plus the open one).
+    public var shortWindowFit: TrendMoments {
+        var fit = shortFit
+        fit.merge(openMoments)
+        return fit
+    }
+
+    /// Time of the first sample inside the long window, ms since the epoch.
+    public var longWindowStartMs: Int64 {
+        originMs + Int64(((ring.count > 0 ? ring[0].firstTime : openFirstTime) * 1000).rounded())
+    }
+
+    /// Start of the current segment, ms since the epoch.
+    public var segmentStartMs: Int64 { originMs }
+
+    /// Bytes of state this series holds: the struct itself plus the ring's reserved buffer.
+    public var stateBytes: Int { MemoryLayout<SeriesDetector>.size + ring.reservedBytes }
+}
