@@ -29,6 +29,7 @@ public struct SeriesDetector: Sendable {
     public private(set) var lastAssessment: LeakAssessment?
 
     private let bucketMs: Int64
+    private let usesFloor: Bool
     private let gapMs: Int64
     private var hasSegment = false
     private var originMs: Int64 = 0
@@ -43,12 +44,13 @@ public struct SeriesDetector: Sendable {
     private var openMoments = TrendMoments()
     private var openFloor = Double.infinity
     private var openFirstTime = 0.0
-    private var lastClosedFloor = Double.nan
+    private var lastClosedMinimum = Double.nan
 
     private var ring: BucketRing
     private var longFit = TrendMoments()
     private var shortFit = TrendMoments()
     private var mannKendall = MannKendallWindow()
+    private var cycleFloors: CycleFloors
     private var closesSinceRebuild = 0
     private var positiveStreak = 0
     private var negativeStreak = 0
@@ -62,8 +64,10 @@ public struct SeriesDetector: Sendable {
         self.resource = resource
         self.limit = limit
         bucketMs = Int64((configuration.bucketSeconds * 1000).rounded())
+        usesFloor = resource == .memory || resource == .other
         gapMs = Int64((configuration.scrapeGapSeconds * 1000).rounded())
         ring = BucketRing(capacity: configuration.windowBuckets)
+        cycleFloors = CycleFloors(configuration: configuration)
     }
 
     // MARK: Per sample
@@ -123,7 +127,7 @@ public struct SeriesDetector: Sendable {
     private func segmentBreak(timestampMs: Int64, value: Double) -> SegmentBreak? {
         if timestampMs < lastMs { return .timeWentBackwards }
         if timestampMs - lastMs > gapMs { return .scrapeGap }
-        let reference = ring.count > 0 ? lastClosedFloor : openFloor
+        let reference = ring.count > 0 ? lastClosedMinimum : openFloor
         if reference > 0, value < configuration.collapseFraction * reference { return .valueCollapse }
         return nil
     }
@@ -142,11 +146,12 @@ public struct SeriesDetector: Sendable {
         openIndex = 0
         openMoments = TrendMoments()
         openFloor = .infinity
-        lastClosedFloor = .nan
+        lastClosedMinimum = .nan
         ring.removeAll()
         longFit = TrendMoments()
         shortFit = TrendMoments()
         mannKendall.reset()
+        cycleFloors.removeAll()
         closesSinceRebuild = 0
         positiveStreak = 0
         negativeStreak = 0
@@ -174,7 +179,10 @@ public struct SeriesDetector: Sendable {
     // MARK: Buckets
 
     private mutating func closeBucket(judgedAtMs: Int64) -> DetectorEvent? {
-        let bucket = BucketSummary(moments: openMoments, floorValue: openFloor, firstTime: openFirstTime)
+        // Memory is judged on its post-GC floor; counts (fds, goroutines, threads) churn
+        // symmetrically, and their bucket mean is the less noisy level.
+        let level = usesFloor ? openFloor : openMoments.meanValue
+        let bucket = BucketSummary(moments: openMoments, floorValue: level, firstTime: openFirstTime)
         let full = ring.count == ring.capacity
         if full {
             mannKendall.evictOldest(of: ring)
@@ -188,7 +196,8 @@ public struct SeriesDetector: Sendable {
         if ring.count > short { shortFit.unmerge(ring[ring.count - 1 - short].moments) }
         closesSinceRebuild += 1
         if closesSinceRebuild >= ring.capacity { rebuildWindowFits() }
-        lastClosedFloor = bucket.floorValue
+        lastClosedMinimum = openFloor
+        cycleFloors.addBucketFloor(bucket.floorValue)
         openMoments = TrendMoments()
         openFloor = .infinity
         return judge(atMs: judgedAtMs)
@@ -223,7 +232,7 @@ public struct SeriesDetector: Sendable {
                 && found.assessment.growthPercentPerHour >= configuration.minimumGrowthPercentPerHour
             positive = weak && found.assessment.trendZ >= configuration.leakZ
                 && found.assessment.continuationRatio >= configuration.continuationRatio
-                && !found.isStepLike
+                && !found.isStepLike && !found.mayBeCyclic && found.makesNewHighs
         }
         switch verdict {
         case .ok, .resolved:
@@ -277,6 +286,10 @@ public struct SeriesDetector: Sendable {
     private struct Evidence {
         var assessment: LeakAssessment
         var isStepLike: Bool
+        /// Growth slow enough for a load cycle, without a rise over a full cycle to rule it out.
+        var mayBeCyclic: Bool
+        /// The latest slot floor is above all slot floors from before the window.
+        var makesNewHighs: Bool
     }
 
     /// The current evidence on demand (nil before two buckets have closed). Not on the hot path.
@@ -331,7 +344,15 @@ public struct SeriesDetector: Sendable {
             confidence: ElementaryMath.normalCDF(z), continuationRatio: continuation,
             windowStartMs: windowStartMs, windowSeconds: Double(timestampMs - windowStartMs) / 1000,
             onsetMs: windowStartMs, projectedExhaustionMs: exhaustionMs)
-        return Evidence(assessment: assessment, isStepLike: floorIsStepLike())
+        var mayBeCyclic = growth < configuration.maximumCyclicGrowthPercentPerHour
+        if mayBeCyclic, let rise = cycleFloors.riseOverOneCycle, level > 0,
+           rise / level * 100 >= configuration.cycleSwingPercent {
+            mayBeCyclic = false
+        }
+        let slotSeconds = configuration.cyclePeriodSeconds / Double(CycleFloors.slotsPerCycle)
+        let windowSlots = Int((configuration.windowSeconds / slotSeconds).rounded(.up))
+        return Evidence(assessment: assessment, isStepLike: floorIsStepLike(), mayBeCyclic: mayBeCyclic,
+                        makesNewHighs: cycleFloors.latestIsAboveOlderSlots(recentSlots: windowSlots))
     }
 
     /// Theil–Sen slope (per second) of the floors of the most recent `lastBuckets` buckets.
@@ -401,5 +422,7 @@ public struct SeriesDetector: Sendable {
     public var segmentStartMs: Int64 { originMs }
 
     /// Bytes of state this series holds: the struct itself plus the ring's reserved buffer.
-    public var stateBytes: Int { MemoryLayout<SeriesDetector>.size + ring.reservedBytes }
+    public var stateBytes: Int {
+        MemoryLayout<SeriesDetector>.size + ring.reservedBytes + cycleFloors.reservedBytes
+    }
 }

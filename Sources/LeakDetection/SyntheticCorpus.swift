@@ -170,7 +170,7 @@ struct SeriesGenerator {
                 level * (time(i) >= stepAt ? 1 + size : 1) * (1 + sigma * random.normal())
             }
         case .diurnalCycle:
-            let amplitude = random.uniform(0.03, 0.1)
+            let amplitude = random.uniform(0.01, 0.04)
             let phase = random.uniform(0, ElementaryMath.twoPi)
             let sigma = random.uniform(0.003, 0.015)
             return (0..<count).map { i in
