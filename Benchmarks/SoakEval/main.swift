@@ -1,7 +1,9 @@
 // `make eval`: scores the streaming leak detector and two reference Prometheus alert rules on
 // the labelled synthetic corpus (30-s samples over 36 h), for a tuning seed and a held-out seed.
 //
-//   SoakEval [--draws N] [--tuning-seed S] [--held-out-seed S] [--verbose]
+//   SoakEval [--draws N] [--tuning-seed S] [--held-out-seed S] [--verbose] [--set FIELD=VALUE]...
+//   SoakEval --trace SHAPE-DRAW          every event on one tuning-corpus series
+//   SoakEval --write-openmetrics FILE    the tuning corpus as an OpenMetrics backfill file
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -14,6 +16,7 @@ var tuningSeed: UInt64 = 1
 var heldOutSeed: UInt64 = 20_261_126
 var verbose = false
 var traced: String?
+var openMetricsPath: String?
 var configuration = DetectorConfiguration()
 var arguments = Array(CommandLine.arguments.dropFirst())
 while !arguments.isEmpty {
@@ -24,6 +27,7 @@ while !arguments.isEmpty {
     case "--held-out-seed": heldOutSeed = UInt64(arguments.removeFirst()) ?? heldOutSeed
     case "--verbose": verbose = true
     case "--trace": traced = arguments.removeFirst()
+    case "--write-openmetrics": openMetricsPath = arguments.removeFirst()
     case "--set":
         // Overrides one configuration field for an experiment, e.g. --set leakZ=3.5.
         let pair = arguments.removeFirst().split(separator: "=").map(String.init)
@@ -102,6 +106,16 @@ func evaluate(seed: UInt64, title: String, draws: Int, verbose: Bool, configurat
     print("  ours: false alarms by shape \(ours.falseAlarmShapes.sorted { $0.key < $1.key }), misses \(ours.missedShapes.sorted { $0.key < $1.key })")
 }
 
+if let openMetricsPath {
+    // Writes the tuning corpus as an OpenMetrics backfill file, for `soak analyze`.
+    let corpus = SyntheticCorpus(seed: tuningSeed, drawsPerShape: draws)
+    let text = SyntheticCorpus.openMetricsText(corpus.series)
+    guard let file = fopen(openMetricsPath, "w") else { print("cannot write \(openMetricsPath)"); exit(1) }
+    fputs(text, file)
+    fclose(file)
+    print("wrote \(corpus.series.count) series to \(openMetricsPath)")
+    exit(0)
+}
 if let traced {
     // Prints every event the detector raises on one series of the tuning corpus (e.g. linearLeak-3).
     let corpus = SyntheticCorpus(seed: tuningSeed, drawsPerShape: draws)

@@ -265,7 +265,8 @@ public struct SeriesDetector: Sendable {
             episodeOnsetMs = nil
             return .cleared
         case .leak:
-            if positive, var assessment = evidence?.assessment {
+            // Hysteresis: entering needs every check, staying needs only a significant rise.
+            if weak, var assessment = evidence?.assessment {
                 assessment.onsetMs = episodeOnsetMs ?? assessment.windowStartMs
                 lastAssessment = assessment
                 negativeStreak = 0
