@@ -284,13 +284,19 @@ public struct SeriesDetector: Sendable {
     }
 
     /// An assessment plus the shape facts that are not part of the public evidence.
-    private struct Evidence {
+    struct Evidence {
         var assessment: LeakAssessment
         var isStepLike: Bool
         /// Growth slow enough for a load cycle, without a rise over a full cycle to rule it out.
         var mayBeCyclic: Bool
         /// The latest slot floor is above all slot floors from before the window.
         var makesNewHighs: Bool
+    }
+
+    /// Every check of a judgement made now, for tests of each mechanism (nil before 6 buckets).
+    func evidenceNow() -> Evidence? {
+        guard hasSegment, ring.count >= 6 else { return nil }
+        return gatherEvidence(atMs: lastMs)
     }
 
     /// The current evidence on demand (nil before two buckets have closed). Not on the hot path.

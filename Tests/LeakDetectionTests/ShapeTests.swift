@@ -59,3 +59,37 @@ final class ShapeTests: XCTestCase {
         XCTAssertEqual(verdictAndAlerts(values, resource: .fileDescriptors).1, 0)
     }
 }
+
+/// Each shape check on its own, so that each one is shown to fire where it should.
+final class ShapeCheckTests: XCTestCase {
+    private func evidence(hours: Double, noise: Double = 0.003, _ shape: @escaping (Double) -> Double) -> SeriesDetector.Evidence {
+        var detector = SeriesDetector(configuration: .init(), resource: .memory)
+        _ = replay(&detector, values: series(count: Int(hours * 120), noise: noise, shape))
+        return detector.evidenceNow()!
+    }
+
+    func testStepInTheWindowIsStepLikeAndARampIsNot() {
+        XCTAssertTrue(evidence(hours: 8) { h in h < 6 ? 1e9 : 1.2e9 }.isStepLike)
+        XCTAssertFalse(evidence(hours: 8) { h in 1e9 * (1 + 0.03 * h) }.isStepLike)
+    }
+
+    func testSaturatingGrowthFailsTheContinuationCheckAndLinearGrowthPassesIt() {
+        let saturating = evidence(hours: 2) { h in 1e9 * (0.5 + 0.5 * (1 - ElementaryMath.exp(-h / 1.0))) }
+        XCTAssertGreaterThan(saturating.assessment.trendZ, 2)  // it *is* a significant rise...
+        XCTAssertLessThan(saturating.assessment.continuationRatio, 0.75)  // ...that is slowing down
+        XCTAssertEqual(evidence(hours: 4) { h in 1e9 * (1 + 0.03 * h) }.assessment.continuationRatio, 1, accuracy: 0.2)
+    }
+
+    func testSlowGrowthMayBeCyclicUntilAFullCycleShowsTheRise() {
+        XCTAssertTrue(evidence(hours: 12) { h in 1e9 * (1 + 0.006 * h) }.mayBeCyclic)
+        XCTAssertFalse(evidence(hours: 26) { h in 1e9 * (1 + 0.006 * h) }.mayBeCyclic)
+        XCTAssertFalse(evidence(hours: 6) { h in 1e9 * (1 + 0.03 * h) }.mayBeCyclic)
+    }
+
+    func testReturningToAnEarlierLevelMakesNoNewHigh() {
+        // Down for 6 h, back up for 6 h: the recent rise only regains the old level.
+        let vShape = evidence(hours: 12) { h in 1e9 * (1 + 0.03 * abs(h - 6) - 0.001) }
+        XCTAssertFalse(vShape.makesNewHighs)
+        XCTAssertTrue(evidence(hours: 12) { h in 1e9 * (1 + 0.03 * h) }.makesNewHighs)
+    }
+}
