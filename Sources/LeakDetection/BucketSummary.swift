@@ -64,6 +64,17 @@ struct BucketRing: Sendable {
         storage.removeAll(keepingCapacity: true)
     }
 
+    /// Copies the centre times and floors of the last `count` buckets into `times` and `floors`
+    /// (oldest first), so the O(n²) statistics run on contiguous memory.
+    func copyTail(_ count: Int, times: UnsafeMutableBufferPointer<Double>, floors: UnsafeMutableBufferPointer<Double>) {
+        let start = self.count - count
+        for i in 0..<count {
+            let bucket = self[start + i]
+            times[i] = bucket.time
+            floors[i] = bucket.floorValue
+        }
+    }
+
     /// Bytes the ring's heap buffer reserves.
     var reservedBytes: Int { storage.capacity * MemoryLayout<BucketSummary>.stride }
 }

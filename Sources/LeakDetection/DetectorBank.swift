@@ -92,7 +92,12 @@ public struct DetectorBank: Sendable {
     {
         switch roles[handle.index] {
         case .detector(let index):
-            guard let event = detectors[index].observe(timestampMs: timestampMs, value: value) else { return nil }
+            // Through the buffer pointer the ~650-byte detector is mutated where it lives; the
+            // plain subscript made the optimiser copy it out and back on every sample.
+            let result = detectors.withUnsafeMutableBufferPointer { buffer in
+                buffer[index].observe(timestampMs: timestampMs, value: value)
+            }
+            guard let event = result else { return nil }
             if case .segmentStarted(_, let closed?) = event { archive(closed, of: index) }
             return (index, event)
         case .limit(let identity, let metric):

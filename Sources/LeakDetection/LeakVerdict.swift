@@ -39,7 +39,10 @@ public struct LeakAssessment: Sendable, Hashable {
 }
 
 /// What one sample's arrival changed. At most one event per sample; nil means nothing changed.
-public enum DetectorEvent: Sendable {
+///
+/// `indirect` keeps the enum one pointer wide: the per-sample path returns nil by the million,
+/// and a 250-byte optional would be copied each time. Events are rare; their box is not.
+public indirect enum DetectorEvent: Sendable {
     /// A new segment started; `closed` summarises the one that ended (nil for the first).
     case segmentStarted(SegmentBreak, closed: SegmentSummary?)
     /// A significant trend appeared (ok/resolved → suspect).

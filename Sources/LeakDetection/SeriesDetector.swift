@@ -25,7 +25,8 @@ public struct SeriesDetector: Sendable {
     public var limit: Double?
     /// Current verdict.
     public private(set) var verdict: LeakVerdict = .ok
-    /// The evidence of the latest judgement that found a significant trend (or resolved one).
+    /// The evidence of the latest judgement that changed the verdict (suspect, leak alert,
+    /// resolution). While a leak persists it is not refreshed; ``currentAssessment()`` is.
     public private(set) var lastAssessment: LeakAssessment?
 
     private let bucketMs: Int64
@@ -225,7 +226,15 @@ public struct SeriesDetector: Sendable {
         var positive = false
         var weak = false
         var evidence: Evidence?
-        if mannKendall.z(count: n) >= configuration.suspectZ {
+        let rawZ = mannKendall.z(count: n)
+        if verdict == .leak {
+            // A confirmed leak only has to keep rising: the O(1) least-squares growth and the
+            // raw rank score decide, and the O(n²) evidence is computed only when it resolves.
+            let fit = longWindowFit
+            let growth = fit.meanValue > 0 ? (fit.slopePerSecond ?? 0) * 3600 / fit.meanValue * 100 : 0
+            weak = rawZ >= configuration.suspectZ && growth >= configuration.minimumGrowthPercentPerHour
+            positive = weak
+        } else if rawZ >= configuration.suspectZ {
             let found = gatherEvidence(atMs: timestampMs)
             evidence = found
             weak = found.assessment.trendZ >= configuration.suspectZ
@@ -266,9 +275,7 @@ public struct SeriesDetector: Sendable {
             return .cleared
         case .leak:
             // Hysteresis: entering needs every check, staying needs only a significant rise.
-            if weak, var assessment = evidence?.assessment {
-                assessment.onsetMs = episodeOnsetMs ?? assessment.windowStartMs
-                lastAssessment = assessment
+            if weak {
                 negativeStreak = 0
                 return nil
             }
@@ -365,9 +372,12 @@ public struct SeriesDetector: Sendable {
     /// Theil–Sen slope (per second) of the floors of the most recent `lastBuckets` buckets.
     private func robustFloorSlopePerSecond(lastBuckets: Int) -> Double? {
         let count = min(lastBuckets, ring.count)
-        let start = ring.count - count
-        let ring = self.ring
-        return TheilSen.slope(count: count, time: { ring[start + $0].time }, value: { ring.floor(start + $0) })
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * max(count, 1)) { scratch in
+            let times = UnsafeMutableBufferPointer(rebasing: scratch[0..<count])
+            let floors = UnsafeMutableBufferPointer(rebasing: scratch[count..<(2 * count)])
+            ring.copyTail(count, times: times, floors: floors)
+            return TheilSen.slope(times: UnsafeBufferPointer(times), values: UnsafeBufferPointer(floors))
+        }
     }
 
     /// True when one mean shift explains the floor much better than a straight line: a single

@@ -5,25 +5,24 @@ public enum TheilSen {
     public static func slope(times: [Double], values: [Double]) -> Double? {
         precondition(times.count == values.count)
         return times.withUnsafeBufferPointer { t in
-            values.withUnsafeBufferPointer { v in
-                slope(count: t.count, time: { t[$0] }, value: { v[$0] })
-            }
+            values.withUnsafeBufferPointer { v in slope(times: t, values: v) }
         }
     }
 
-    /// The same over accessors, so the detector can run it on its ring without copying.
-    /// Uses one temporary buffer of n(n−1)/2 doubles (stack where the runtime allows).
-    static func slope(count n: Int, time: (Int) -> Double, value: (Int) -> Double) -> Double? {
+    /// The same on contiguous buffers, which is how the detector calls it (its ring is copied
+    /// out once per judgement). Uses one temporary buffer of n(n−1)/2 doubles.
+    static func slope(times: UnsafeBufferPointer<Double>, values: UnsafeBufferPointer<Double>) -> Double? {
+        let n = times.count
         guard n >= 2 else { return nil }
         let pairs = n * (n - 1) / 2
         return withUnsafeTemporaryAllocation(of: Double.self, capacity: pairs) { buffer -> Double? in
             var m = 0
             for j in 1..<n {
-                let tj = time(j), vj = value(j)
+                let tj = times[j], vj = values[j]
                 for i in 0..<j {
-                    let dt = tj - time(i)
+                    let dt = tj - times[i]
                     if dt > 0 {
-                        buffer[m] = (vj - value(i)) / dt
+                        buffer[m] = (vj - values[i]) / dt
                         m += 1
                     }
                 }

@@ -132,7 +132,7 @@ struct Replay {
             labels["__name__"] = key.name
             // The JSON contract knows ok/suspect/leak: a resolved leak is ok again.
             let verdict = detector.verdict == .resolved ? LeakVerdict.ok : detector.verdict
-            let assessment = verdict == .ok ? detector.currentAssessment() : detector.lastAssessment ?? detector.currentAssessment()
+            let assessment = detector.currentAssessment()
             return Row(labels: labels, resource: detector.resource, verdict: verdict.rawValue,
                        firstAlertAt: firstAlertMs[index].map { Double($0) / 1000 }, assessment: assessment)
         }.sorted { lhs, rhs in

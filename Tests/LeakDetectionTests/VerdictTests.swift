@@ -20,7 +20,7 @@ final class VerdictTests: XCTestCase {
             return XCTFail("the first judgement should make a suspect")
         }
         XCTAssertEqual(detector.verdict, .leak)
-        let evidence = detector.lastAssessment!
+        let evidence = detector.currentAssessment()!
         // 3e7 bytes/h; as growth it is relative to the last window's mean level (≈ 1.18e9).
         XCTAssertEqual(evidence.slopePerHour, 3e7, accuracy: 1.5e6)
         XCTAssertEqual(evidence.growthPercentPerHour, 100 * evidence.slopePerHour / detector.longWindowFit.meanValue,
