@@ -24,6 +24,13 @@ public struct DetectorConfiguration: Sendable, Hashable {
     /// Time after a segment starts during which nothing is judged: process warm-up, cache fill.
     /// The data is still used as context later, which is how warm-up is recognised as decelerating.
     public var warmUpSeconds: Double = 3600
+    /// Growth faster than this (percent per hour) in a segment younger than
+    /// ``fastGrowthWarmUpSeconds`` is taken for warm-up, not a leak: caches and pools fill at
+    /// tens of percent per hour and then stop, while a leak that fast would still be growing
+    /// when the longer warm-up ends, and is alerted then.
+    public var fastWarmUpGrowthPercentPerHour: Double = 15
+    /// How long after a segment start fast growth is presumed to be warm-up (3 h).
+    public var fastGrowthWarmUpSeconds: Double = 3 * 3600
     /// A silence longer than this starts a new segment (5 min = 5–20 missed scrapes).
     public var scrapeGapSeconds: Double = 300
     /// A value below this fraction of the last bucket floor is a collapse (restart, counter reset)
@@ -60,11 +67,16 @@ public struct DetectorConfiguration: Sendable, Hashable {
     public init() {}
 
     /// 1-s scrapes, windows of minutes: every time constant divided by 60 (bucket 5 s,
-    /// window 4 min, warm-up 1 min, gap 5 s, cycle 24 min). For tests and demos.
+    /// window 4 min, warm-up 1 min, gap 5 s, cycle 24 min) and every growth threshold in %/h
+    /// multiplied by 60. For tests and demos.
     public static var timeCompressed: DetectorConfiguration {
         var configuration = DetectorConfiguration()
         configuration.bucketSeconds = 5
         configuration.warmUpSeconds = 60
+        configuration.fastGrowthWarmUpSeconds = 180
+        // Growth rates are per (real) hour: an hour of the compressed clock is a minute.
+        configuration.minimumGrowthPercentPerHour *= 60
+        configuration.fastWarmUpGrowthPercentPerHour *= 60
         configuration.scrapeGapSeconds = 5
         configuration.cyclePeriodSeconds = 1440
         return configuration

@@ -13,13 +13,12 @@ struct MannKendallWindow: Sendable {
     @inline(__always)
     static func tieWeight(_ t: Double) -> Double { t * (t - 1) * (2 * t + 5) }
 
-    /// Accounts for `value` appended after the ring's values from index `start` on
-    /// (start = 1 when the oldest is being evicted in the same step).
-    mutating func append(_ value: Double, after ring: BucketRing, from start: Int) {
+    /// Accounts for `value` joining the window after the ring's values at indices start..<end.
+    mutating func add(_ value: Double, after ring: BucketRing, from start: Int, to end: Int) {
         var sum = 0.0
         var equal = 0.0
         var i = start
-        while i < ring.count {
+        while i < end {
             let other = ring.floor(i)
             if value > other { sum += 1 } else if value < other { sum -= 1 } else { equal += 1 }
             i += 1
@@ -28,14 +27,13 @@ struct MannKendallWindow: Sendable {
         tieTerm += Self.tieWeight(equal + 1) - Self.tieWeight(equal)
     }
 
-    /// Accounts for the ring's oldest value leaving the window.
-    mutating func evictOldest(of ring: BucketRing) {
-        guard ring.count > 0 else { return }
-        let value = ring.floor(0)
+    /// Accounts for `value` leaving the window, which keeps the ring's values at start..<end
+    /// (all of them later than `value`).
+    mutating func remove(_ value: Double, before ring: BucketRing, from start: Int, to end: Int) {
         var sum = 0.0
         var equal = 0.0
-        var i = 1
-        while i < ring.count {
+        var i = start
+        while i < end {
             let other = ring.floor(i)
             if other > value { sum += 1 } else if other < value { sum -= 1 } else { equal += 1 }
             i += 1

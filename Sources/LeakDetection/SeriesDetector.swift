@@ -51,6 +51,10 @@ public struct SeriesDetector: Sendable {
     private var longFit = TrendMoments()
     private var shortFit = TrendMoments()
     private var mannKendall = MannKendallWindow()
+    /// Mann–Kendall over the recent half of the window: a leak that started inside the window
+    /// (late onset) is significant there long before it is over the whole window.
+    private var recentMannKendall = MannKendallWindow()
+    private let recentBuckets: Int
     private var cycleFloors: CycleFloors
     private var closesSinceRebuild = 0
     private var positiveStreak = 0
@@ -68,6 +72,7 @@ public struct SeriesDetector: Sendable {
         usesFloor = resource == .memory || resource == .other
         gapMs = Int64((configuration.scrapeGapSeconds * 1000).rounded())
         ring = BucketRing(capacity: configuration.windowBuckets)
+        recentBuckets = max(configuration.minimumJudgedBuckets, configuration.windowBuckets / 2)
         cycleFloors = CycleFloors(configuration: configuration)
     }
 
@@ -152,6 +157,7 @@ public struct SeriesDetector: Sendable {
         longFit = TrendMoments()
         shortFit = TrendMoments()
         mannKendall.reset()
+        recentMannKendall.reset()
         cycleFloors.removeAll()
         closesSinceRebuild = 0
         positiveStreak = 0
@@ -184,12 +190,17 @@ public struct SeriesDetector: Sendable {
         // symmetrically, and their bucket mean is the less noisy level.
         let level = usesFloor ? openFloor : openMoments.meanValue
         let bucket = BucketSummary(moments: openMoments, floorValue: level, firstTime: openFirstTime)
-        let full = ring.count == ring.capacity
+        let held = ring.count
+        if held >= recentBuckets {
+            recentMannKendall.remove(ring.floor(held - recentBuckets), before: ring, from: held - recentBuckets + 1, to: held)
+        }
+        recentMannKendall.add(bucket.floorValue, after: ring, from: max(0, held - recentBuckets + 1), to: held)
+        let full = held == ring.capacity
         if full {
-            mannKendall.evictOldest(of: ring)
+            mannKendall.remove(ring.floor(0), before: ring, from: 1, to: held)
             longFit.unmerge(ring[0].moments)
         }
-        mannKendall.append(bucket.floorValue, after: ring, from: full ? 1 : 0)
+        mannKendall.add(bucket.floorValue, after: ring, from: full ? 1 : 0, to: held)
         _ = ring.append(bucket)
         longFit.merge(bucket.moments)
         shortFit.merge(bucket.moments)
@@ -227,21 +238,35 @@ public struct SeriesDetector: Sendable {
         var weak = false
         var evidence: Evidence?
         let rawZ = mannKendall.z(count: n)
+        let recentCount = min(n, recentBuckets)
+        let recentZ = recentMannKendall.z(count: recentCount)
         if verdict == .leak {
             // A confirmed leak only has to keep rising: the O(1) least-squares growth and the
             // raw rank score decide, and the O(n²) evidence is computed only when it resolves.
             let fit = longWindowFit
             let growth = fit.meanValue > 0 ? (fit.slopePerSecond ?? 0) * 3600 / fit.meanValue * 100 : 0
-            weak = rawZ >= configuration.suspectZ && growth >= configuration.minimumGrowthPercentPerHour
+            weak = max(rawZ, recentZ) >= configuration.suspectZ && growth >= configuration.minimumGrowthPercentPerHour
             positive = weak
-        } else if rawZ >= configuration.suspectZ {
-            let found = gatherEvidence(atMs: timestampMs)
-            evidence = found
-            weak = found.assessment.trendZ >= configuration.suspectZ
-                && found.assessment.growthPercentPerHour >= configuration.minimumGrowthPercentPerHour
-            positive = weak && found.assessment.trendZ >= configuration.leakZ
-                && found.assessment.continuationRatio >= configuration.continuationRatio
-                && !found.isStepLike && !found.mayBeCyclic && found.makesNewHighs
+        } else {
+            // The whole window first; if it does not make the case, the recent half may.
+            for pass in 0..<2 {
+                let buckets = pass == 0 ? n : recentCount
+                let z = pass == 0 ? rawZ : recentZ
+                guard !positive, z >= configuration.suspectZ else { continue }
+                if buckets < n && evidence != nil && z < configuration.leakZ { continue }
+                let found = gatherEvidence(atMs: timestampMs, buckets: buckets, rawZ: z)
+                let foundWeak = found.assessment.trendZ >= configuration.suspectZ
+                    && found.assessment.growthPercentPerHour >= configuration.minimumGrowthPercentPerHour
+                let warmingUp = ageSeconds < configuration.fastGrowthWarmUpSeconds
+                    && found.assessment.growthPercentPerHour > configuration.fastWarmUpGrowthPercentPerHour
+                let foundPositive = foundWeak && !warmingUp && found.assessment.trendZ >= configuration.leakZ
+                    && found.assessment.continuationRatio >= configuration.continuationRatio
+                    && !found.isStepLike && !found.mayBeCyclic && found.makesNewHighs
+                if evidence == nil || foundPositive || (foundWeak && !weak) { evidence = found }
+                weak = weak || foundWeak
+                positive = foundPositive
+                if buckets == n && n <= recentCount { break }
+            }
         }
         switch verdict {
         case .ok, .resolved:
@@ -282,7 +307,7 @@ public struct SeriesDetector: Sendable {
             negativeStreak += 1
             guard negativeStreak >= configuration.resolveBuckets else { return nil }
             verdict = .resolved
-            var assessment = evidence?.assessment ?? gatherEvidence(atMs: timestampMs).assessment
+            var assessment = evidence?.assessment ?? gatherEvidence(atMs: timestampMs, buckets: n, rawZ: rawZ).assessment
             assessment.onsetMs = episodeOnsetMs ?? assessment.windowStartMs
             lastAssessment = assessment
             episodeOnsetMs = nil
@@ -303,19 +328,20 @@ public struct SeriesDetector: Sendable {
     /// Every check of a judgement made now, for tests of each mechanism (nil before 6 buckets).
     func evidenceNow() -> Evidence? {
         guard hasSegment, ring.count >= 6 else { return nil }
-        return gatherEvidence(atMs: lastMs)
+        return gatherEvidence(atMs: lastMs, buckets: ring.count, rawZ: mannKendall.z(count: ring.count))
     }
 
     /// The current evidence on demand (nil before two buckets have closed). Not on the hot path.
     public func currentAssessment() -> LeakAssessment? {
         guard hasSegment, ring.count >= 2 else { return nil }
-        var assessment = gatherEvidence(atMs: lastMs).assessment
+        var assessment = gatherEvidence(atMs: lastMs, buckets: ring.count, rawZ: mannKendall.z(count: ring.count)).assessment
         assessment.onsetMs = episodeOnsetMs ?? assessment.windowStartMs
         return assessment
     }
 
-    private func gatherEvidence(atMs timestampMs: Int64) -> Evidence {
-        let n = ring.count
+    /// The evidence over the last `buckets` closed buckets; `rawZ` is their Mann–Kendall z.
+    private func gatherEvidence(atMs timestampMs: Int64, buckets n: Int, rawZ: Double) -> Evidence {
+        let first = ring.count - n
         let slope = robustFloorSlopePerSecond(lastBuckets: n) ?? 0
         let fit = longWindowFit
         let level = fit.meanValue
@@ -323,13 +349,13 @@ public struct SeriesDetector: Sendable {
 
         // Serial correlation of the floor about its robust trend inflates Var(S) (Yue & Wang).
         var meanResidual = 0.0
-        for i in 0..<n { meanResidual += ring.floor(i) - slope * ring[i].time }
+        for i in first..<ring.count { meanResidual += ring.floor(i) - slope * ring[i].time }
         meanResidual /= Double(n)
         var lagged = 0.0
         var squared = 0.0
-        var previous = ring.floor(0) - slope * ring[0].time - meanResidual
+        var previous = ring.floor(first) - slope * ring[first].time - meanResidual
         squared += previous * previous
-        for i in 1..<n {
+        for i in (first + 1)..<ring.count {
             let residual = ring.floor(i) - slope * ring[i].time - meanResidual
             lagged += residual * previous
             squared += residual * residual
@@ -338,11 +364,15 @@ public struct SeriesDetector: Sendable {
         let rho = squared > 0 ? lagged / squared : 0
         let inflation = min(configuration.maximumVarianceInflation,
                             MannKendall.serialCorrelationInflation(rho: rho, count: n))
-        let z = mannKendall.z(count: n) / inflation.squareRoot()
+        let z = rawZ / inflation.squareRoot()
 
         let recentCount = max(4, n / 3)
         let recentSlope = robustFloorSlopePerSecond(lastBuckets: recentCount) ?? 0
-        let continuation = slope > 0 ? recentSlope / slope : 0
+        // Judged on a sub-window, the slope must also keep up with the whole window's: a warm-up
+        // that began before the sub-window decelerates across the whole window.
+        let wholeSlope = n < ring.count ? robustFloorSlopePerSecond(lastBuckets: ring.count) ?? 0 : slope
+        let reference = max(slope, wholeSlope)
+        let continuation = reference > 0 ? recentSlope / reference : 0
 
         let nowSeconds = Double(timestampMs - originMs) / 1000
         var exhaustionMs: Int64?
@@ -351,7 +381,7 @@ public struct SeriesDetector: Sendable {
             let secondsLeft = max(0, (limit - current) / slope)
             if secondsLeft < 1e12 { exhaustionMs = timestampMs + Int64(secondsLeft * 1000) }
         }
-        let windowStartMs = originMs + Int64((ring[0].firstTime * 1000).rounded())
+        let windowStartMs = originMs + Int64((ring[first].firstTime * 1000).rounded())
         let assessment = LeakAssessment(
             judgedAtMs: timestampMs, slopePerHour: slope * 3600, growthPercentPerHour: growth,
             leastSquaresSlopePerHour: (fit.slopePerSecond ?? 0) * 3600, trendZ: z,
@@ -364,8 +394,8 @@ public struct SeriesDetector: Sendable {
             mayBeCyclic = false
         }
         let slotSeconds = configuration.cyclePeriodSeconds / Double(CycleFloors.slotsPerCycle)
-        let windowSlots = Int((configuration.windowSeconds / slotSeconds).rounded(.up))
-        return Evidence(assessment: assessment, isStepLike: floorIsStepLike(), mayBeCyclic: mayBeCyclic,
+        let windowSlots = Int((Double(n) * configuration.bucketSeconds / slotSeconds).rounded(.up))
+        return Evidence(assessment: assessment, isStepLike: floorIsStepLike(lastBuckets: n), mayBeCyclic: mayBeCyclic,
                         makesNewHighs: cycleFloors.latestIsAboveOlderSlots(recentSlots: windowSlots))
     }
 
@@ -382,17 +412,17 @@ public struct SeriesDetector: Sendable {
 
     /// True when one mean shift explains the floor much better than a straight line: a single
     /// step (a cache enabled, a batch loaded) rather than continuing growth.
-    private func floorIsStepLike() -> Bool {
-        let n = ring.count
+    private func floorIsStepLike(lastBuckets n: Int) -> Bool {
         guard n >= 6 else { return false }
+        let first = ring.count - n
         var line = TrendMoments()
-        for i in 0..<n { line.add(time: ring[i].time, value: ring.floor(i)) }
+        for i in first..<ring.count { line.add(time: ring[i].time, value: ring.floor(i)) }
         let lineSSE = line.residualSumOfSquares
         // Values relative to the first floor keep the prefix sums of squares well conditioned.
-        let base = ring.floor(0)
+        let base = ring.floor(first)
         var totalSum = 0.0
         var totalSquares = 0.0
-        for i in 0..<n {
+        for i in first..<ring.count {
             let v = ring.floor(i) - base
             totalSum += v
             totalSquares += v * v
@@ -401,7 +431,7 @@ public struct SeriesDetector: Sendable {
         var leftSquares = 0.0
         var bestSplitSSE = Double.infinity
         for k in 1..<(n - 1) {
-            let v = ring.floor(k - 1) - base
+            let v = ring.floor(first + k - 1) - base
             leftSum += v
             leftSquares += v * v
             guard k >= 2, n - k >= 2 else { continue }

@@ -26,8 +26,8 @@ final class RankStatisticsTests: XCTestCase {
             // Integer values so that ties occur, as with fd counts.
             let value = (Double(i) * 0.3 + 3 * random.normal()).rounded()
             let full = ring.count == ring.capacity
-            if full { window.evictOldest(of: ring) }
-            window.append(value, after: ring, from: full ? 1 : 0)
+            if full { window.remove(ring.floor(0), before: ring, from: 1, to: ring.count) }
+            window.add(value, after: ring, from: full ? 1 : 0, to: ring.count)
             _ = ring.append(BucketSummary(moments: TrendMoments(), floorValue: value, firstTime: Double(i)))
             all.append(value)
             let current = Array(all.suffix(12))
