@@ -130,6 +130,9 @@ public struct SeriesDetector: Sendable {
         segmentSampleCount += 1
     }
 
+    // Inlined so the caller does not copy the whole detector to call a non-mutating method
+    // (Swift passes `self` of a large struct from an inout context via a temporary copy).
+    @inline(__always)
     private func segmentBreak(timestampMs: Int64, value: Double) -> SegmentBreak? {
         if timestampMs < lastMs { return .timeWentBackwards }
         if timestampMs - lastMs > gapMs { return .scrapeGap }
