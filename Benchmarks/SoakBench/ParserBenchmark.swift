@@ -20,7 +20,8 @@ func runParserBenchmarks(arguments: [String]) {
     var inputs: [(name: String, bytes: [UInt8], peer: (String, Double)?)] = [
         ("kube-apiserver-like (generated)", SyntheticExposition.kubeAPIServerLike(), ("Prometheus textparse ~200", 200)),
     ]
-    for component in [LoopbackComponent.etcd, LoopbackComponent.nodeExporter] {
+    let live = !arguments.contains("--no-live")
+    for component in [LoopbackComponent.etcd, LoopbackComponent.nodeExporter] where live {
         do {
             let running = try component()
             defer { running.stop() }
