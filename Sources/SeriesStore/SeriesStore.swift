@@ -290,6 +290,11 @@ public final class SeriesStore {
         isClosed = true
     }
 
+    /// Test hook: changes the page-count cap (`PRAGMA max_page_count`), e.g. to "free space".
+    func setMaxPageCount(_ pages: Int) throws(StoreError) {
+        _ = try database.scalarInt("PRAGMA max_page_count = \(pages)")
+    }
+
     /// Copies the WAL into the main file and truncates the WAL.
     public func checkpoint() throws(StoreError) {
         _ = try database.scalarInt("PRAGMA wal_checkpoint(TRUNCATE)")
