@@ -39,6 +39,10 @@ struct ExportCommand: ParsableCommand {
         }
         var line = "exported \(export.samplesWritten) samples"
         if export.staleMarkersSkipped > 0 { line += "; \(export.staleMarkersSkipped) stale markers left out" }
+        if !export.familiesWithoutMetadata.isEmpty {
+            line += "; written untyped (a value does not suit the declared type): "
+                + export.familiesWithoutMetadata.joined(separator: ", ")
+        }
         FileHandle.standardError.write(Data((line + "\n").utf8))
     }
 }

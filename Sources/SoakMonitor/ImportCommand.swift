@@ -40,7 +40,9 @@ struct ImportCommand: ParsableCommand {
             throw ValidationError("\(file): \(error)")
         }
         let store = try SeriesStore(path: db)
-        for family in parsed.families {
+        // An untyped family without help or unit says nothing beyond its samples: not stored, so
+        // that exporting again gives the text that was imported.
+        for family in parsed.families where family.type != .unknown || family.help != nil || family.unit != nil {
             store.setMetricFamily(StoredMetricFamily(name: family.name, type: family.type.rawValue,
                                                      help: family.help, unit: family.unit))
         }

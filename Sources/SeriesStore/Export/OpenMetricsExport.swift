@@ -18,6 +18,8 @@ public struct OpenMetricsExport {
     public private(set) var staleMarkersSkipped = 0
     /// Samples written.
     public private(set) var samplesWritten = 0
+    /// Families written without `# TYPE` because some value does not suit the type.
+    public private(set) var familiesWithoutMetadata: [String] = []
 
     private let store: SeriesStore
 
@@ -36,7 +38,7 @@ public struct OpenMetricsExport {
         out.reserveCapacity(1 << 20)
         for name in byFamily.keys.sorted() {
             var metadata: [UInt8] = []
-            if let family = families[name] {
+            if let family = families[name], try valuesFit(family, byFamily[name]!) {
                 metadata += Array("# TYPE \(name) \(family.type)\n".utf8)
                 if let unit = family.unit, !unit.isEmpty { metadata += Array("# UNIT \(name) \(unit)\n".utf8) }
                 if let help = family.help { metadata += Array("# HELP \(name) \(escape(help))\n".utf8) }
@@ -58,6 +60,24 @@ public struct OpenMetricsExport {
         }
         out += Array("# EOF\n".utf8)
         sink(out)
+    }
+
+    /// Whether every sample suits the family's declared type. OpenMetrics requires counters,
+    /// histogram and summary counts and sums to be non-negative numbers; a store fed by the lax
+    /// text format can hold others (a counter that went negative), and a `# TYPE` line would then
+    /// make the whole file unreadable. Such a family is written without metadata instead, each
+    /// sample name becoming an untyped family of its own. (Histogram bucket consistency is not
+    /// re-checked: scraped histograms are consistent.) Reads the family once more.
+    private mutating func valuesFit(_ family: StoredMetricFamily, _ refs: [SeriesRef]) throws(StoreError) -> Bool {
+        guard ["counter", "histogram", "gaugehistogram", "summary"].contains(family.type) else { return true }
+        for ref in refs where !(family.type == "summary" && ref.key.metric == family.name) {
+            let samples = try store.samples(of: ref.id)
+            if samples.values.contains(where: { ($0.isNaN && $0.bitPattern != 0x7ff0_0000_0000_0002) || $0 < 0 }) {
+                familiesWithoutMetadata.append(family.name)
+                return false
+            }
+        }
+        return true
     }
 
     /// Interleaves a group's series by timestamp (a k-way merge; k is 1 for plain series).
