@@ -19,18 +19,26 @@ extension SeriesStore {
         let rawCutoff = nowMs &- configuration.rawRetentionMs
         let rollupCutoff = nowMs &- configuration.rollupRetentionMs
         var report = RetentionReport()
+        let stored = heads.filter(\.isStored).map(\.id.rawValue)
         try database.transaction { () throws(StoreError) in
-            report.rawChunksDropped = try delete("DELETE FROM chunk WHERE end_ms < ?1", before: rawCutoff)
-            report.rollupChunksDropped = try delete("DELETE FROM rollup_chunk WHERE end_ms < ?1", before: rollupCutoff)
+            // Per series through the covering (series_id, start_ms, end_ms) index: no end_ms index
+            // to pay for on every chunk (0.03 bytes/sample), and no full-table scan.
+            for id in stored {
+                report.rawChunksDropped += try delete("DELETE FROM chunk WHERE series_id = ?2 AND end_ms < ?1",
+                                                      before: rawCutoff, series: id)
+                report.rollupChunksDropped += try delete("DELETE FROM rollup_chunk WHERE series_id = ?2 AND end_ms < ?1",
+                                                         before: rollupCutoff, series: id)
+            }
             report.scrapeHealthRowsDropped = try delete("DELETE FROM scrape_health WHERE time_ms < ?1", before: rawCutoff)
             report.markersDropped = try delete("DELETE FROM marker WHERE time_ms < ?1", before: rollupCutoff)
         }
         return report
     }
 
-    private func delete(_ sql: String, before cutoffMs: Int64) throws(StoreError) -> Int {
+    private func delete(_ sql: String, before cutoffMs: Int64, series: Int64? = nil) throws(StoreError) -> Int {
         let statement = try database.statement(sql)
         try statement.bind(cutoffMs, at: 1)
+        if let series { try statement.bind(series, at: 2) }
         try statement.run()
         return database.changes
     }

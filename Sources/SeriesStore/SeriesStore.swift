@@ -67,6 +67,10 @@ public final class SeriesStore {
                 throw StoreError(kind: .readOnly, message: "the file is write-protected", path: path)
             }
             // The first read of the file: "file is not a database" surfaces here as `.corrupt`.
+            // 8 KiB pages: chunk rows average a few hundred bytes and vary tenfold, so 4 KiB pages
+            // leave ~15 % unused at their ends; 8 KiB halves that and halves the index depth.
+            // (Only takes effect on a new, empty file.)
+            try database.execute("PRAGMA page_size = 8192")
             let mode = try database.scalarText("PRAGMA journal_mode = WAL")
             if mode?.lowercased() != "wal" {
                 throw StoreError(kind: .io, message: "cannot switch to WAL journal mode (got \(mode ?? "nothing"))", path: path)

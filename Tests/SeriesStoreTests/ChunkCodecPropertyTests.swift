@@ -138,15 +138,24 @@ final class ChunkCodecPropertyTests: XCTestCase {
 
     func testRollupCodecRoundTripsBucketsBitExact() throws {
         var rng = SeededGenerator(seed: 99)
-        for _ in 0..<500 {
+        for iteration in 0..<1_000 {
             var buckets: [RollupBucket] = []
             var start = Int64(rng.next() % 1_000_000) * 300_000
+            let integral = iteration % 2 == 1
+            // Integers up to ±2^53 (the integer-column encoding), or anything (float columns).
+            func value() -> Double {
+                integral ? Double(Int64(bitPattern: rng.next()) >> Int64(11 + rng.next() % 50)) : randomValue(&rng, previous: 1)
+            }
             for _ in 0..<Int(1 + rng.next() % 40) {
-                buckets.append(RollupBucket(startMs: start, min: randomValue(&rng, previous: 1), max: randomValue(&rng, previous: 2),
-                                            sum: randomValue(&rng, previous: 3), count: Int(rng.next() % 100) + 1))
+                buckets.append(RollupBucket(startMs: start, min: value(), max: value(), sum: value(), count: Int(rng.next() % 100) + 1))
                 start += 300_000 * Int64(1 + rng.next() % 3)
             }
-            let decoded = try RollupCodec.encode(buckets).withUnsafeBytes { try RollupCodec.decode($0) }
+            if integral && iteration % 10 == 1 { buckets[buckets.count - 1].sum = -0.0 }  // not an Int64: float columns
+            let encoded = RollupCodec.encode(buckets)
+            if integral {
+                XCTAssertEqual(encoded[0], iteration % 10 != 1 ? RollupCodec.integerColumns : RollupCodec.floatColumns)
+            }
+            let decoded = try encoded.withUnsafeBytes { try RollupCodec.decode($0) }
             XCTAssertEqual(decoded.map(\.startMs), buckets.map(\.startMs))
             XCTAssertEqual(decoded.map(\.min.bitPattern), buckets.map(\.min.bitPattern))
             XCTAssertEqual(decoded.map(\.max.bitPattern), buckets.map(\.max.bitPattern))

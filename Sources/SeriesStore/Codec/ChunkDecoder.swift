@@ -19,8 +19,10 @@ public enum ChunkDecoder {
         var timestampCodec = TimestampCodec()
         var valueCodec = XORValueCodec()
         let start = timestampsMs.count
-        timestampsMs.reserveCapacity(start + count)
-        values.reserveCapacity(values.count + count)
+        // Grow geometrically: reserving exactly `start + count` on every chunk of a long read
+        // would copy the whole array per chunk (quadratic; 360 chunks for 30 days at 15 s).
+        if timestampsMs.capacity < start + count { timestampsMs.reserveCapacity(max(start + count, 2 * timestampsMs.capacity)) }
+        if values.capacity < values.count + count { values.reserveCapacity(max(values.count + count, 2 * values.capacity)) }
         for _ in 0..<count {
             timestampsMs.append(timestampCodec.decode(from: &reader))
             values.append(Double(bitPattern: valueCodec.decode(from: &reader)))

@@ -29,8 +29,8 @@ enum Schema {
                 end_ms INTEGER NOT NULL,
                 data BLOB NOT NULL                    -- ChunkEncoder bytes
             );
+            -- Covers range reads and per-series retention (end_ms read from the index, not the row).
             CREATE INDEX chunk_by_series ON chunk (series_id, start_ms, end_ms);
-            CREATE INDEX chunk_by_end ON chunk (end_ms);
             CREATE TABLE head_chunk (                 -- each series' open chunk, re-written at flush
                 series_id INTEGER PRIMARY KEY,
                 start_ms INTEGER NOT NULL,
@@ -45,7 +45,6 @@ enum Schema {
                 data BLOB NOT NULL                    -- RollupCodec bytes
             );
             CREATE INDEX rollup_by_series ON rollup_chunk (series_id, start_ms, end_ms);
-            CREATE INDEX rollup_by_end ON rollup_chunk (end_ms);
             CREATE TABLE metric_family (
                 name TEXT PRIMARY KEY,
                 type TEXT NOT NULL,
