@@ -248,8 +248,30 @@ private func benchIngest(directory: String) throws {
         flushSeconds = min(flushSeconds, monotonicSeconds() - s0)
         try store.close()
     }
-    report("ingest, 10k series × 720 scrapes incl. flushes", Double(samples) / best, "samples/s", target: 1_000_000)
+    report("ingest, 10k series × 720 scrapes incl. flushes (wall)", Double(samples) / best, "samples/s", target: 1_000_000)
     report("  flush of 10k changed heads (steady-state cost)", flushSeconds * 1000, "ms", higherIsBetter: false)
+    try benchSynchronous(directory: directory)
+}
+
+/// What `synchronous = FULL` (an fsync per commit, survives power loss) costs over NORMAL (survives
+/// a process crash; an OS crash may roll back the last flushes) for a 1,000-series flush.
+private func benchSynchronous(directory: String) throws {
+    for mode in [StoreConfiguration.Synchronous.normal, .full] {
+        var config = StoreConfiguration()
+        config.synchronous = mode
+        let store = try SeriesStore(path: directory + "/sync-\(mode.rawValue).db", configuration: config)
+        let ids = try (0..<1_000).map { try store.seriesID(for: SeriesKey(metric: "m", labels: [SeriesLabel("n", String($0))])) }
+        var round: Int64 = 0
+        var failure: StoreError?
+        let seconds = bestSecondsPerCall(minSeconds: 1) {
+            round += 1
+            for id in ids { store.append(id, timestampMs: startMs + round * scrapeIntervalMs, value: Double(round % 5)) }
+            do { try store.flush() } catch { failure = error as? StoreError }
+        }
+        if let failure { throw failure }
+        try store.close()
+        report("  flush of 1k heads, synchronous=\(mode.rawValue) (wall)", seconds * 1000, "ms", higherIsBetter: false)
+    }
 }
 
 // MARK: Long read

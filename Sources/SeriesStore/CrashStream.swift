@@ -1,5 +1,6 @@
 /// The deterministic sample stream of the crash test, shared by the killed child process and the
-/// test that checks what survived. Public only for those two; not part of the store's API.
+/// test that checks what survived. SPI (`@_spi(CrashTest) import SeriesStore`), not store API.
+@_spi(CrashTest)
 public enum CrashStream {
     /// Small chunks so kills land during seals and rollup writes too; flush on every call.
     public static var configuration: StoreConfiguration {
@@ -7,6 +8,7 @@ public enum CrashStream {
         config.maxSamplesPerChunk = 40
         config.chunkSpanMs = 600_000
         config.flushIntervalSeconds = 0
+        config.synchronous = .normal  // the weaker mode: it is the one claimed to survive SIGKILL
         return config
     }
 

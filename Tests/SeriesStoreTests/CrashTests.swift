@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import SeriesStore
+@_spi(CrashTest) @testable import SeriesStore
 
 /// Kills a writing child process with SIGKILL at random moments and checks that every sample it
 /// reported committed reads back exactly, with the file intact and nothing duplicated.

@@ -8,7 +8,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import SeriesStore
+@_spi(CrashTest) import SeriesStore
 
 let arguments = CommandLine.arguments
 guard arguments.count == 4, let seriesCount = Int(arguments[2]), let roundsPerFlush = Int(arguments[3]) else {
