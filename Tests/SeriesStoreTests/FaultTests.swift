@@ -151,7 +151,7 @@ final class FaultTests: XCTestCase {
         defer { dir.remove() }
         let path = dir.path("full.db")
         var config = StoreConfiguration()
-        config.maxPageCount = 20  // the empty schema takes 16 pages of 8 KiB
+        config.maxPageCount = 18  // the empty schema takes 16 pages (of 16 KiB); the data needs 5 more
         config.maxSamplesPerChunk = 16
         let store = try SeriesStore(path: path, configuration: config)
         var rng = SeededGenerator(seed: 11)
