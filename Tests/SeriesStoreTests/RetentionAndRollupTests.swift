@@ -79,3 +79,84 @@ final class RetentionAndRollupTests: XCTestCase {
                                          RollupBucket(startMs: t0 + 60_000, min: -2, max: -2, sum: -2, count: 1)])
     }
 }
+
+/// Rollups of chunks cut mid-bucket by the sample cap, and the durability clock.
+final class RollupSplitAndFlushTests: XCTestCase {
+    let t0: Int64 = 1_699_999_200_000
+
+    func testBucketsSplitAcrossChunksAreMergedToTheRawAggregates() throws {
+        let dir = ScratchDirectory()
+        defer { dir.remove() }
+        var config = StoreConfiguration()
+        config.maxSamplesPerChunk = 7  // a 5-minute bucket (20 samples) spans up to 4 chunks
+        config.rawRetentionMs = 0
+        let store = try SeriesStore(path: dir.path("split.db"), configuration: config)
+        let id = try store.seriesID(for: SeriesKey(metric: "m"))
+        var rng = SeededGenerator(seed: 5)
+        for step in 0..<600 {
+            let value = rng.next() % 10 == 0 ? Double.nan : Double(rng.next() % 1_000) / 8
+            store.append(id, timestampMs: t0 + Int64(step) * 15_000, value: value)
+        }
+        try store.flush()
+        let fromRaw = try store.rollups(matching: .metric("m"), fromMs: t0, toMs: t0 + 86_400_000, stepMs: 900_000)
+        let oldestBefore = try store.oldestRawTimestampMs(of: id)
+        try store.applyRetention(nowMs: t0 + 10 * 86_400_000)  // every sealed raw chunk goes
+        XCTAssertGreaterThan(try store.oldestRawTimestampMs(of: id), oldestBefore, "raw chunks were dropped")
+        let fromRollups = try store.rollups(matching: .metric("m"), fromMs: t0, toMs: t0 + 86_400_000, stepMs: 900_000)
+        XCTAssertEqual(fromRollups.first?.buckets, fromRaw.first?.buckets)
+        XCTAssertEqual(fromRaw.first?.buckets.count, 10)
+    }
+
+    func testFlushIfDueMakesSamplesDurableWithinTheInterval() throws {
+        let dir = ScratchDirectory()
+        defer { dir.remove() }
+        var config = StoreConfiguration()
+        config.flushIntervalSeconds = 0.2
+        let writer = try SeriesStore(path: dir.path("d.db"), configuration: config)
+        let id = try writer.seriesID(for: SeriesKey(metric: "m"))
+        writer.append(id, timestampMs: t0, value: 1)
+        XCTAssertFalse(try writer.flushIfDue(), "not due right after open")
+        var readOnly = StoreConfiguration()
+        readOnly.readOnly = true
+        XCTAssertEqual(try SeriesStore(path: dir.path("d.db"), configuration: readOnly).seriesCount, 0, "nothing committed yet")
+        usleep(250_000)
+        XCTAssertTrue(try writer.flushIfDue())
+        // A second process-like reader sees the commit while the writer stays open (WAL).
+        let reader = try SeriesStore(path: dir.path("d.db"), configuration: readOnly)
+        XCTAssertEqual(try reader.samples(matching: .metric("m")).first?.values, [1])
+        writer.append(id, timestampMs: t0 + 15_000, value: 2)
+        XCTAssertFalse(try writer.flushIfDue(), "the interval restarts at each flush")
+    }
+
+    func testDroppingAStoreWithoutCloseStillFlushes() throws {
+        let dir = ScratchDirectory()
+        defer { dir.remove() }
+        do {
+            let store = try SeriesStore(path: dir.path("deinit.db"))
+            try store.append(metric: "m", labels: [], timestampMs: t0, value: 3)
+        }
+        let store = try SeriesStore(path: dir.path("deinit.db"))
+        XCTAssertEqual(try store.samples(matching: .metric("m")).first?.values, [3])
+    }
+
+    func testForEachSeriesSamplesVisitsEverySeriesWithRecentData() throws {
+        let dir = ScratchDirectory()
+        defer { dir.remove() }
+        let store = try SeriesStore(path: dir.path("each.db"))
+        for series in 0..<5 {
+            for step in 0..<100 {
+                try store.append(metric: "m", labels: [SeriesLabel("n", "\(series)")],
+                                 timestampMs: t0 + Int64(step) * 15_000, value: Double(series * 1000 + step))
+            }
+        }
+        try store.append(metric: "old", labels: [], timestampMs: t0 - 86_400_000, value: 1)
+        try store.close()
+        let reopened = try SeriesStore(path: dir.path("each.db"))
+        var seen: [String: [Double]] = [:]
+        try reopened.forEachSeriesSamples(fromMs: t0 + 90 * 15_000) { samples in
+            seen[samples.series.key.description] = samples.values
+        }
+        XCTAssertEqual(seen.count, 5, "the old series has nothing in the window")
+        XCTAssertEqual(seen[#"m{n="3"}"#], (90..<100).map { Double(3000 + $0) })
+    }
+}

@@ -42,16 +42,8 @@ struct BitWriter: Sendable {
         write(bit ? 1 : 0, bitCount: 1)
     }
 
-    /// The stream so far, its last byte padded with zero bits; the writer can keep appending.
-    func paddedBytes() -> [UInt8] {
-        var out = bytes
-        if pendingBitCount > 0 {
-            out.append(UInt8(truncatingIfNeeded: accumulator &<< UInt64(8 - pendingBitCount)))
-        }
-        return out
-    }
-
-    /// Appends the padded stream to `out` without an intermediate copy.
+    /// Appends the stream so far to `out`, its last byte padded with zero bits; the writer can
+    /// keep appending afterwards (the store snapshots open chunks this way at each flush).
     func appendPaddedBytes(to out: inout [UInt8]) {
         out.append(contentsOf: bytes)
         if pendingBitCount > 0 {
