@@ -1,4 +1,9 @@
 import CSQLite
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Compressed, crash-safe time-series storage in one SQLite file.
 ///
@@ -214,9 +219,13 @@ public final class SeriesStore {
 
     /// Seals open chunks whose window ended a whole chunk span before the newest sample: the
     /// series went quiet (pod gone), so its chunk gets its rollups and falls under retention.
+    ///
+    /// "Newest" is capped at an hour past the wall clock: one target with a clock far in the future
+    /// must not make every other series seal a tiny chunk at every flush.
     private func sealIdleHeads() {
-        guard newestTimestampMs > .min + configuration.chunkSpanMs else { return }
-        let idleBefore = newestTimestampMs - configuration.chunkSpanMs
+        let newest = min(newestTimestampMs, wallClockMs() &+ 3_600_000)
+        guard newest > .min + configuration.chunkSpanMs else { return }
+        let idleBefore = newest - configuration.chunkSpanMs
         for slot in heads.indices where heads[slot].encoder.count > 0 && heads[slot].windowEndMs <= idleBefore {
             if !heads[slot].isDirty { dirtySlots.append(slot) }
             heads[slot].seal()
@@ -364,4 +373,11 @@ public final class SeriesStore {
             families[family.name] = family
         }
     }
+}
+
+/// Milliseconds since the Unix epoch by the system clock.
+func wallClockMs() -> Int64 {
+    var now = timespec()
+    clock_gettime(CLOCK_REALTIME, &now)
+    return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
 }

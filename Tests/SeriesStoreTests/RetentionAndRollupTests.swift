@@ -160,3 +160,22 @@ final class RollupSplitAndFlushTests: XCTestCase {
         XCTAssertEqual(seen[#"m{n="3"}"#], (90..<100).map { Double(3000 + $0) })
     }
 }
+
+/// Idle sealing is not fooled by a sample from a clock far in the future.
+final class FutureTimestampTests: XCTestCase {
+    func testAFutureSampleDoesNotSealOtherHeadsAtEveryFlush() throws {
+        let dir = ScratchDirectory()
+        defer { dir.remove() }
+        let now = wallClockMs() - wallClockMs() % 7_200_000  // a window start: 20 samples stay in one window
+        let store = try SeriesStore(path: dir.path("future.db"))
+        let normal = try store.seriesID(for: SeriesKey(metric: "normal"))
+        let broken = try store.seriesID(for: SeriesKey(metric: "broken_clock"))
+        store.append(broken, timestampMs: now + 100 * 365 * 86_400_000, value: 1)
+        for step in 0..<20 {
+            store.append(normal, timestampMs: now + Int64(step) * 15_000, value: Double(step))
+            try store.flush()
+        }
+        XCTAssertEqual(try store.database.scalarInt("SELECT count(*) FROM chunk"), 0, "no chunk sealed: the head stays open")
+        XCTAssertEqual(try store.samples(of: normal).count, 20)
+    }
+}
