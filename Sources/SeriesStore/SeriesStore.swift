@@ -151,8 +151,9 @@ public final class SeriesStore {
 
     /// Appends one sample to a series' head: the hot path (no I/O, no allocation per sample).
     ///
-    /// Rejected samples are counted in `stats`. An unknown id (not from this store) is
-    /// `.outOfOrder`-free programmer error and traps.
+    /// Rejected samples are counted in `stats`. An id that did not come from this store is a
+    /// programmer error and traps. On a read-only store the sample stays in memory and the next
+    /// `flush()` fails with `.readOnly`.
     @inline(__always)
     @discardableResult
     public func append(_ id: SeriesID, timestampMs: Int64, value: Double) -> AppendOutcome {
@@ -189,7 +190,12 @@ public final class SeriesStore {
     ///
     /// On failure nothing is written and everything stays pending for the next call.
     public func flush() throws(StoreError) {
-        if configuration.readOnly { return }
+        if configuration.readOnly {
+            guard dirtySlots.isEmpty && unflushedFamilies.isEmpty && unflushedHealth.isEmpty && unflushedMarkers.isEmpty else {
+                throw StoreError(kind: .readOnly, message: "the store was opened read-only; appended data cannot be written", path: path)
+            }
+            return
+        }
         sealIdleHeads()
         if dirtySlots.isEmpty && unstoredSlots.isEmpty && unflushedFamilies.isEmpty
             && unflushedHealth.isEmpty && unflushedMarkers.isEmpty {

@@ -99,6 +99,10 @@ final class FaultTests: XCTestCase {
         XCTAssertThrowsError(try store.seriesID(for: SeriesKey(metric: "other"))) { error in
             XCTAssertEqual((error as? StoreError)?.kind, .readOnly)
         }
+        store.append(try XCTUnwrap(store.existingSeriesID(for: SeriesKey(metric: "m"))), timestampMs: 2, value: 43)
+        XCTAssertThrowsError(try store.flush(), "a silent no-op would lose the sample unnoticed") { error in
+            XCTAssertEqual((error as? StoreError)?.kind, .readOnly)
+        }
     }
 
     func testWriteProtectedFileIsReportedReadOnly() throws {
