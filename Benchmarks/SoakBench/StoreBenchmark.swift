@@ -311,6 +311,15 @@ private func benchLongRead(directory: String) throws {
     if let failure { throw failure }
     guard read == count else { print("long read returned \(read) samples, expected \(count)"); return }
     report("read 30 days of one series (172,800 samples, CPU)", seconds * 1000, "ms", target: 50, higherIsBetter: false)
+    var steps = 0
+    let chartSeconds = bestSecondsPerCall(minSeconds: 1) {
+        do {
+            steps = try store.rollups(matching: .metric("process_resident_memory_bytes"), fromMs: startMs,
+                                      toMs: startMs + Int64(count) * scrapeIntervalMs, stepMs: 3_600_000).first?.buckets.count ?? 0
+        } catch { failure = error as? StoreError }
+    }
+    if let failure { throw failure }
+    report("  chart of it, 1-h steps from 5-min rollups (\(steps) steps, CPU)", chartSeconds * 1000, "ms", higherIsBetter: false)
 }
 
 // MARK: Files

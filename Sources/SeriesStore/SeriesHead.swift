@@ -29,6 +29,9 @@ struct SeriesHead: Sendable {
     var hasStoredHead = false
     /// `series` holds this series' row.
     var isStored: Bool
+    /// Last timestamp of the chunks sealed and committed (`series.sealed_end_ms`): everything up
+    /// to it has stored rollups.
+    var committedSealedEndMs: Int64?
 
     init(id: SeriesID, key: SeriesKey, isStored: Bool) {
         self.id = id

@@ -34,14 +34,20 @@ extension SeriesStore {
                 try decode(query.blob(at: 0), into: &result)
             }
         }
+        try appendInMemorySamples(of: head, fromMs: fromMs, toMs: toMs, to: &result)
+        trim(&result, fromMs: fromMs, toMs: toMs)
+        return result
+    }
+
+    /// Decodes the chunks only memory holds: sealed since the last flush, and the open one.
+    private func appendInMemorySamples(of head: SeriesHead, fromMs: Int64, toMs: Int64,
+                                       to result: inout SeriesSamples) throws(StoreError) {
         for sealed in head.sealedUnflushed where sealed.startMs <= toMs && sealed.endMs >= fromMs {
             try decode(sealed.bytes, into: &result)
         }
         if head.encoder.count > 0 && head.encoder.firstTimestampMs <= toMs && head.encoder.lastTimestampMs >= fromMs {
             try decode(head.encoder.bytes(), into: &result)
         }
-        trim(&result, fromMs: fromMs, toMs: toMs)
-        return result
     }
 
     /// Raw samples of every series matching `selector` that has samples in the range.
@@ -66,19 +72,31 @@ extension SeriesStore {
 
     /// Per-step min/max/mean/count of every matching series, for charts.
     ///
-    /// Steps are windows `[k·stepMs, (k+1)·stepMs)` aligned to the epoch. Where raw samples still
-    /// exist they are aggregated directly; before the oldest raw chunk (dropped by retention) the
-    /// stored 5-minute rollups are folded in by their bucket start, so steps shorter than 5 minutes
-    /// get 5-minute resolution there. NaN samples are not counted.
+    /// Steps are windows `[k·stepMs, (k+1)·stepMs)` aligned to the epoch. When the step is a
+    /// multiple of 5 minutes, each step is exactly a set of whole 5-minute buckets, so the stored
+    /// rollups of every committed chunk are used (30 days of one series: 360 small rows instead of
+    /// 172,800 samples) and only what memory holds is aggregated raw; sums then add per bucket,
+    /// which may differ from a sample-by-sample sum in the last bits. Otherwise raw samples are
+    /// aggregated where they still exist and, before the oldest raw chunk (dropped by retention),
+    /// the 5-minute rollups are folded in by bucket start (5-minute resolution there).
+    /// NaN samples are not counted.
     public func rollups(matching selector: SeriesSelector, fromMs: Int64, toMs: Int64,
                         stepMs: Int64) throws(StoreError) -> [SeriesRollups] {
         guard stepMs > 0 else {
             throw StoreError(kind: .invalidArgument, message: "stepMs must be positive, got \(stepMs)", path: path)
         }
+        let wholeBuckets = stepMs % StoreConfiguration.rollupBucketMs == 0
         var out: [SeriesRollups] = []
         for ref in series(matching: selector) {
             var steps: [RollupBucket] = []
-            let rawStart = try oldestRawTimestampMs(of: ref.id)
+            let slot = slot(of: ref.id)!
+            // Raw from here on; stored rollups before it.
+            let rawStart: Int64
+            if wholeBuckets, let sealedEnd = heads[slot].committedSealedEndMs {
+                rawStart = sealedEnd == .max ? .max : sealedEnd + 1
+            } else {
+                rawStart = try oldestRawTimestampMs(of: ref.id)
+            }
             if rawStart > fromMs {
                 let query = try database.statement(
                     "SELECT data FROM rollup_chunk WHERE series_id = ?1 AND start_ms < ?3 AND end_ms >= ?2 ORDER BY start_ms")
@@ -95,7 +113,13 @@ extension SeriesStore {
                 }
             }
             if rawStart <= toMs {
-                let raw = try samples(of: ref.id, fromMs: max(fromMs, rawStart), toMs: toMs)
+                var raw = SeriesSamples(series: ref)
+                if wholeBuckets && heads[slot].committedSealedEndMs != nil {
+                    try appendInMemorySamples(of: heads[slot], fromMs: max(fromMs, rawStart), toMs: toMs, to: &raw)
+                    trim(&raw, fromMs: max(fromMs, rawStart), toMs: toMs)
+                } else {
+                    raw = try samples(of: ref.id, fromMs: max(fromMs, rawStart), toMs: toMs)
+                }
                 for index in 0..<raw.count where !raw.values[index].isNaN {
                     let value = raw.values[index]
                     fold(RollupBucket(startMs: raw.timestampsMs[index], min: value, max: value, sum: value, count: 1),

@@ -211,6 +211,7 @@ public final class SeriesStore {
         // Committed: forget what is now in the file.
         for slot in unstoredSlots { heads[slot].isStored = true }
         for slot in dirtySlots {
+            if let last = heads[slot].sealedUnflushed.last { heads[slot].committedSealedEndMs = last.endMs }
             heads[slot].sealedUnflushed.removeAll()
             heads[slot].isDirty = false
             heads[slot].hasStoredHead = heads[slot].encoder.count > 0
@@ -341,6 +342,7 @@ public final class SeriesStore {
             var head = SeriesHead(id: id, key: SeriesKey(metric: seriesRows.text(at: 1) ?? "", labels: labels), isStored: true)
             if !seriesRows.isNull(at: 3) {
                 head.lastTimestampMs = seriesRows.int64(at: 3)
+                head.committedSealedEndMs = seriesRows.int64(at: 3)
                 head.lastValueBits = UInt64(bitPattern: seriesRows.int64(at: 4))
             }
             addSlot(head)

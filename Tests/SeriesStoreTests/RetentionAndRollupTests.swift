@@ -99,6 +99,19 @@ final class RollupSplitAndFlushTests: XCTestCase {
         }
         try store.flush()
         let fromRaw = try store.rollups(matching: .metric("m"), fromMs: t0, toMs: t0 + 86_400_000, stepMs: 900_000)
+        // The same aggregates computed here from the raw samples (values are multiples of 1/8, so
+        // sums are exact whatever the order of addition).
+        let raw = try store.samples(of: id)
+        var expected: [RollupBucket] = []
+        for (time, value) in zip(raw.timestampsMs, raw.values) where !value.isNaN {
+            let start = time - (time % 900_000)
+            if expected.last?.startMs != start { expected.append(RollupBucket(startMs: start, min: value, max: value, sum: 0, count: 0)) }
+            expected[expected.count - 1].min = min(expected[expected.count - 1].min, value)
+            expected[expected.count - 1].max = max(expected[expected.count - 1].max, value)
+            expected[expected.count - 1].sum += value
+            expected[expected.count - 1].count += 1
+        }
+        XCTAssertEqual(fromRaw.first?.buckets, expected)
         let oldestBefore = try store.oldestRawTimestampMs(of: id)
         try store.applyRetention(nowMs: t0 + 10 * 86_400_000)  // every sealed raw chunk goes
         XCTAssertGreaterThan(try store.oldestRawTimestampMs(of: id), oldestBefore, "raw chunks were dropped")
