@@ -11,8 +11,10 @@ struct ImportCommand: ParsableCommand {
         discussion: """
             Reads the format `promtool tsdb create-blocks-from openmetrics` reads and `soak export` \
             writes: OpenMetrics 1.0 text whose samples carry timestamps, ending with `# EOF`.
-            Samples older than what a series already holds are rejected and counted, repeats of the
-            last sample are dropped, so importing the same file twice adds nothing.
+
+            Samples older than what a series already holds are rejected and counted, repeats of \
+            the last sample are dropped, so importing the same file twice adds nothing. The file \
+            is read whole into memory.
 
             Example:
               soak export --db old.db --match 'process_resident_memory_bytes{job="etcd"}' > rss.om
