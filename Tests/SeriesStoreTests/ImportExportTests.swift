@@ -147,4 +147,42 @@ final class ImportExportTests: XCTestCase {
         let imported = try SeriesStore(path: dir.path("d.db"))
         XCTAssertEqual(try imported.samples(matching: .metric("resets_total")).first?.values, [3, -1])
     }
+
+    /// Prometheus' own backfill tool reads the export (`promtool` from Debian's prometheus package,
+    /// which `make test` installs).
+    func testPromtoolCreatesBlocksFromTheExport() throws {
+        guard let promtool = ["/usr/bin/promtool", "/usr/local/bin/promtool"].first(where: FileManager.default.isExecutableFile) else {
+            throw XCTSkip("promtool is not installed (Debian package prometheus)")
+        }
+        let dir = ScratchDirectory()
+        defer { dir.remove() }
+        do {
+            let store = try SeriesStore(path: dir.path("p.db"))
+            store.setMetricFamily(StoredMetricFamily(name: "requests", type: "counter"))
+            var rng = SeededGenerator(seed: 1)
+            for step in 0..<500 {
+                let time = 1_700_000_000_000 + Int64(step) * 15_000 + Int64(rng.next() % 7)
+                try store.append(metric: "requests_total", labels: [SeriesLabel("code", "200")], timestampMs: time, value: Double(step * 3))
+                try store.append(metric: "rss", labels: [SeriesLabel("pod", "p\"q")], timestampMs: time, value: Double(rng.next() % 100_000) * 4096)
+            }
+            try store.close()
+        }
+        try soak(["export", "--db", dir.path("p.db")]).write(to: URL(fileURLWithPath: dir.path("p.om")))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: promtool)
+        process.arguments = ["tsdb", "create-blocks-from", "openmetrics", dir.path("p.om"), dir.path("blocks")]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0, text)
+        // One row per 2-h block: ULID, min time, max time, duration, samples, chunks, series, size.
+        let rows = text.split(separator: "\n").filter { $0.first?.isNumber == true }
+            .map { $0.split(separator: " ", omittingEmptySubsequences: true) }
+        XCTAssertEqual(rows.count, 2, "500 samples at 15 s span two 2-h blocks: \(text)")
+        XCTAssertEqual(rows.map { Int($0[4]) ?? 0 }.reduce(0, +), 1_000, "every sample is in a block: \(text)")
+        XCTAssertEqual(rows.map { $0[6] }, ["2", "2"], text)
+    }
 }
