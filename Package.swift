@@ -63,6 +63,12 @@ let package = Package(
             path: "Fuzz/ExpositionFuzz"
         ),
         .testTarget(name: "MetricsScrapeTests", dependencies: ["MetricsScrape"]),
+        // The crash test's child: SeriesStoreTests launches it from the build folder and SIGKILLs it.
+        .executableTarget(
+            name: "StoreCrashChild",
+            dependencies: ["SeriesStore"],
+            path: "Tests/StoreCrashChild"
+        ),
         .testTarget(name: "SeriesStoreTests", dependencies: ["SeriesStore"]),
         .testTarget(name: "LeakDetectionTests", dependencies: ["LeakDetection"]),
     ],
