@@ -19,5 +19,7 @@ static inline CURLcode soak_curl_easy_getinfo_string(CURL *h, CURLINFO i, char *
 static inline CURLcode soak_curl_easy_getinfo_off_t(CURL *h, CURLINFO i, curl_off_t *v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode soak_curl_easy_getinfo_pointer(CURL *h, CURLINFO i, void **v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLMcode soak_curl_multi_setopt_long(CURLM *m, CURLMoption o, long v) { return curl_multi_setopt(m, o, v); }
+// CURLAUTH_BASIC is a macro with a cast, which Swift does not import.
+static const long SOAK_CURLAUTH_BASIC = (long)CURLAUTH_BASIC;
 
 #endif
