@@ -28,41 +28,24 @@ enum ScrapeCompletion {
         }
 
         let format = ExpositionFormat(contentType: transfer.infoString(CURLINFO_CONTENT_TYPE))
-        let parsed: ParsedExposition
+        let relabeling = target.metricRelabeling
+        var collector = ScrapeSampleCollector(filter: relabeling.nameFilter, decisions: transfer.nameDecisions)
+        transfer.nameDecisions = [:]  // moved into the collector so the dictionary is not copied on write
         do {
-            parsed = try ExpositionParser.parse(transfer.body, format: format)
+            try ExpositionParser(format: format).parse(transfer.body, into: &collector)
         } catch {
+            transfer.nameDecisions = collector.decisions
             result.error = ScrapeError(kind: .parse, message: "invalid \(format.rawValue) exposition: \(error.description)",
                                        url: target.redactedURL)
             return result
         }
-        result.samplesScraped = parsed.samples.count
-        result.samples = relabel(parsed.samples, transfer: transfer)
-        return result
-    }
-
-    /// Keep-list, target labels and `metric_relabel_configs`, in Prometheus' order.
-    private static func relabel(_ samples: [Sample], transfer: CurlTransfer) -> [Sample] {
-        let relabeling = transfer.target.metricRelabeling
-        let targetLabels = transfer.target.labels
-        var kept: [Sample] = []
-        kept.reserveCapacity(relabeling.nameFilter == nil ? samples.count : 64)
-        for sample in samples {
-            if let filter = relabeling.nameFilter {
-                let keep: Bool
-                if let known = transfer.nameDecisions[sample.name] {
-                    keep = known
-                } else {
-                    keep = filter.keeps(sample.name)
-                    // Bound the cache: a target that invents names per scrape must not grow it forever.
-                    if transfer.nameDecisions.count > 100_000 { transfer.nameDecisions.removeAll() }
-                    transfer.nameDecisions[sample.name] = keep
-                }
-                if !keep { continue }
-            }
-            if let relabeled = relabeling.apply(to: sample, targetLabels: targetLabels) { kept.append(relabeled) }
+        transfer.nameDecisions = collector.decisions
+        result.samplesScraped = collector.scraped
+        result.samples.reserveCapacity(collector.samples.count)
+        for sample in collector.samples {
+            if let relabeled = relabeling.apply(to: sample, targetLabels: target.labels) { result.samples.append(relabeled) }
         }
-        return kept
+        return result
     }
 
     private static func transportError(_ transfer: CurlTransfer, code: CURLcode, status: Int)
