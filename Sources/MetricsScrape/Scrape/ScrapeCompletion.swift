@@ -72,7 +72,7 @@ enum ScrapeCompletion {
              CURLE_SEND_ERROR, CURLE_RECV_ERROR:
             // A server that rejects our client certificate closes the TLS session mid-read: say TLS.
             if detail.contains("SSL") || detail.contains("certificate") || detail.contains("alert") {
-                return (.tls, text)
+                return (.tls, text + clientCertificateHint(target, detail: detail))
             }
             return (.connection, text)
         case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CONNECT_ERROR, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER,
@@ -82,6 +82,16 @@ enum ScrapeCompletion {
         default:
             return (.transport, text)
         }
+    }
+
+    /// A server that demands a client certificate answers a handshake without one with a TLS
+    /// alert; say what to configure instead of leaving the reader with OpenSSL's wording.
+    private static func clientCertificateHint(_ target: ScrapeTarget, detail: String) -> String {
+        let alert = detail.contains("alert bad certificate") || detail.contains("certificate required")
+        guard alert else { return "" }
+        return target.tls.certFile == nil
+            ? " (the server requires a client certificate: set tls_config.cert_file and key_file)"
+            : " (the server rejected the client certificate \(target.tls.certFile!))"
     }
 
     static func formatSeconds(_ seconds: Double) -> String {
