@@ -46,6 +46,10 @@ final class CurlTransfer {
     private func setLong(_ option: CURLoption, _ value: Int) { _ = soak_curl_easy_setopt_long(handle, option, value) }
     private func setString(_ option: CURLoption, _ value: String) { _ = soak_curl_easy_setopt_string(handle, option, value) }
 
+    private func setBlob(_ option: CURLoption, _ secret: SecretBytes) {
+        _ = secret.bytes.withUnsafeBytes { soak_curl_easy_setopt_blob(handle, option, $0.baseAddress, $0.count) }
+    }
+
     private func configure() {
         let timeoutMs = max(1, Int(target.timeoutSeconds * 1000))
         var url = target.url
@@ -80,12 +84,15 @@ final class CurlTransfer {
         if let caFile = tls.caFile { setString(CURLOPT_CAINFO, caFile) }
         if let certFile = tls.certFile { setString(CURLOPT_SSLCERT, certFile) }
         if let keyFile = tls.keyFile { setString(CURLOPT_SSLKEY, keyFile) }
+        if tls.caFile == nil, let pem = tls.caPEM { setBlob(CURLOPT_CAINFO_BLOB, pem) }
+        if tls.certFile == nil, let pem = tls.certPEM { setBlob(CURLOPT_SSLCERT_BLOB, pem) }
+        if tls.keyFile == nil, let pem = tls.keyPEM { setBlob(CURLOPT_SSLKEY_BLOB, pem) }
         setLong(CURLOPT_SSL_VERIFYPEER, tls.insecureSkipVerify ? 0 : 1)
         setLong(CURLOPT_SSL_VERIFYHOST, tls.insecureSkipVerify ? 0 : 2)
         if let proxy = target.proxyURL { setString(CURLOPT_PROXY, proxy) }
 
         switch target.authorization {
-        case .none: break
+        case .none, .inlineCredentials: break
         case .credentialsFile(_, let path): token = SecretFile(path: path)
         case .basic(let username, let passwordFile):
             setLong(CURLOPT_HTTPAUTH, SOAK_CURLAUTH_BASIC)
@@ -114,7 +121,9 @@ final class CurlTransfer {
 
     /// The secrets currently in use, so error texts can be scrubbed of them.
     var secrets: [String] {
-        [token?.contents, password?.contents].compactMap { $0 }.filter { !$0.isEmpty }
+        var secrets = [token?.contents, password?.contents].compactMap { $0 }.filter { !$0.isEmpty }
+        if case .inlineCredentials(_, let secret) = target.authorization { secrets.append(secret.text) }
+        return secrets
     }
 
     private func rebuildHeaders() {
@@ -125,6 +134,9 @@ final class CurlTransfer {
         list = curl_slist_append(list, "X-Prometheus-Scrape-Timeout-Seconds: \(target.timeoutSeconds)")
         if case .credentialsFile(let type, _) = target.authorization, let token, !token.contents.isEmpty {
             list = curl_slist_append(list, "Authorization: \(type) \(token.contents)")
+        }
+        if case .inlineCredentials(let type, let secret) = target.authorization {
+            list = curl_slist_append(list, "Authorization: \(type) \(secret.text)")
         }
         headers = list
         _ = soak_curl_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, list)

@@ -8,6 +8,8 @@ public enum ScrapeAuthorization: Sendable, Hashable {
     case none
     /// `Authorization: <type> <contents of file>`; `type` is `Bearer` unless configured.
     case credentialsFile(type: String, path: String)
+    /// `Authorization: <type> <secret>` with a secret held in memory (a kubeconfig's `token:`).
+    case inlineCredentials(type: String, secret: SecretBytes)
     /// HTTP basic auth; the password is the contents of `passwordFile` (trailing newline trimmed).
     case basic(username: String, passwordFile: String?)
 }

@@ -48,7 +48,7 @@ enum ScrapeCompletion {
         return result
     }
 
-    private static func transportError(_ transfer: CurlTransfer, code: CURLcode, status: Int)
+    static func transportError(_ transfer: CurlTransfer, code: CURLcode, status: Int)
         -> (kind: ScrapeError.Kind, message: String)? {
         let target = transfer.target
         if code == CURLE_OK {

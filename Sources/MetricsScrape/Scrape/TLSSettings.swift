@@ -13,6 +13,11 @@ public struct TLSSettings: Sendable, Hashable {
     public var serverName: String?
     /// Skips certificate and host-name verification. Off by default.
     public var insecureSkipVerify: Bool
+    /// In-memory PEM alternatives to the files (a kubeconfig's `certificate-authority-data`,
+    /// `client-certificate-data`, `client-key-data`); used when the file is nil.
+    public var caPEM: SecretBytes?
+    public var certPEM: SecretBytes?
+    public var keyPEM: SecretBytes?
 
     public init(caFile: String? = nil, certFile: String? = nil, keyFile: String? = nil,
                 serverName: String? = nil, insecureSkipVerify: Bool = false) {
