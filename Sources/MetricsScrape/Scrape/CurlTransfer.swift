@@ -16,7 +16,7 @@ final class CurlTransfer {
     var startedWallMs: Int64 = 0
     /// Whether each metric name passes the job's name filter; names repeat every scrape, so the
     /// regex/prefix test runs once per name instead of once per sample.
-    var nameDecisions: [String: Bool] = [:]
+    var nameDecisions = MetricNameDecisions()
 
     private var headers: UnsafeMutablePointer<curl_slist>?
     private var connectTo: UnsafeMutablePointer<curl_slist>?
@@ -72,6 +72,10 @@ final class CurlTransfer {
         setString(CURLOPT_ACCEPT_ENCODING, "gzip")
         setString(CURLOPT_USERAGENT, "SoakMonitor/0.1")
         setLong(CURLOPT_TCP_KEEPALIVE, 1)
+        // libcurl 7.x prunes its whole DNS cache on every transfer; with one entry per target that
+        // scan dominated CPU at thousands of targets. Connections are reused, so lookups only
+        // happen on reconnect, which is also when a changed DNS answer should be picked up.
+        setLong(CURLOPT_DNS_CACHE_TIMEOUT, 0)
         // Keep idle connections reusable across long intervals (libcurl's default is 118 s).
         setLong(CURLOPT_MAXAGE_CONN, max(118, Int(target.intervalSeconds * 3)))
         _ = soak_curl_easy_setopt_off_t(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(target.bodyLimitBytes))
@@ -89,7 +93,9 @@ final class CurlTransfer {
         if tls.keyFile == nil, let pem = tls.keyPEM { setBlob(CURLOPT_SSLKEY_BLOB, pem) }
         setLong(CURLOPT_SSL_VERIFYPEER, tls.insecureSkipVerify ? 0 : 1)
         setLong(CURLOPT_SSL_VERIFYHOST, tls.insecureSkipVerify ? 0 : 2)
-        if let proxy = target.proxyURL { setString(CURLOPT_PROXY, proxy) }
+        // Like Prometheus (proxy_from_environment defaults to false), only proxy_url is used:
+        // an empty CURLOPT_PROXY stops libcurl from consulting http_proxy/HTTPS_PROXY on every request.
+        setString(CURLOPT_PROXY, target.proxyURL ?? "")
 
         switch target.authorization {
         case .none, .inlineCredentials: break
@@ -145,7 +151,9 @@ final class CurlTransfer {
 
     /// Clears per-scrape state before the handle is added to the multi handle.
     func prepareForScrape(monotonic: Double, wallMs: Int64) {
-        body.removeAll(keepingCapacity: true)
+        // Keep the buffer between scrapes for typical bodies, but do not pin megabytes per
+        // target for weeks because a cAdvisor endpoint once returned a large answer.
+        body.removeAll(keepingCapacity: body.capacity <= 1 << 20)
         bodyLimitExceeded = false
         errorBuffer[0] = 0
         startedMonotonic = monotonic

@@ -30,7 +30,7 @@ enum ScrapeCompletion {
         let format = ExpositionFormat(contentType: transfer.infoString(CURLINFO_CONTENT_TYPE))
         let relabeling = target.metricRelabeling
         var collector = ScrapeSampleCollector(filter: relabeling.nameFilter, decisions: transfer.nameDecisions)
-        transfer.nameDecisions = [:]  // moved into the collector so the dictionary is not copied on write
+        transfer.nameDecisions = MetricNameDecisions()  // moved into the collector so the dictionary is not copied on write
         do {
             try ExpositionParser(format: format).parse(transfer.body, into: &collector)
         } catch {

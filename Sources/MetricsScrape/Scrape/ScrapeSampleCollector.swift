@@ -5,16 +5,16 @@
 /// keeps a few hundred; deciding on the borrowed name bytes, before any `String` or label array
 /// is made, is what keeps thousands of scrapes per second within one core. Consecutive samples
 /// usually share a name (histogram buckets, per-label series), so the previous decision is
-/// reused when the bytes are equal, and otherwise the per-target cache by name is consulted.
+/// reused when the bytes are equal; otherwise the per-target ``MetricNameDecisions`` answers.
 struct ScrapeSampleCollector: ExpositionVisitor {
     let filter: MetricNameFilter?
-    var decisions: [String: Bool]
+    var decisions: MetricNameDecisions
     var samples: [Sample] = []
     var scraped = 0
     private var previousName: [UInt8] = []
     private var previousDecision = false
 
-    init(filter: MetricNameFilter?, decisions: [String: Bool]) {
+    init(filter: MetricNameFilter?, decisions: MetricNameDecisions) {
         self.filter = filter
         self.decisions = decisions
     }
@@ -27,18 +27,10 @@ struct ScrapeSampleCollector: ExpositionVisitor {
         }
         let nameBytes = sample.nameBytes
         let keep: Bool
-        if nameBytes.elementsEqual(previousName) {
+        if MetricNameDecisions.equal(previousName, nameBytes) {
             keep = previousDecision
         } else {
-            let name = String(decoding: nameBytes, as: UTF8.self)
-            if let known = decisions[name] {
-                keep = known
-            } else {
-                keep = filter.keeps(name)
-                // Bound the cache: a target inventing names every scrape must not grow it forever.
-                if decisions.count >= 100_000 { decisions.removeAll() }
-                decisions[name] = keep
-            }
+            keep = decisions.keeps(nameBytes, filter: filter)
             previousName.removeAll(keepingCapacity: true)
             previousName.append(contentsOf: nameBytes)
             previousDecision = keep

@@ -156,13 +156,16 @@ public final class Scraper: @unchecked Sendable {
                     onResult(result)
                 }
             }
-            let cpu = Clock.threadCPUSeconds()
-            lock.withLock {
-                stats.scrapesCompleted += completed
-                stats.scrapesFailed += failed
-                stats.connectionsOpened += connections
-                stats.beatsSkipped += skipped
-                stats.loopCPUSeconds = cpu
+            if completed + skipped > 0 {
+                // CLOCK_THREAD_CPUTIME_ID is a real system call: read it only when counters change.
+                let cpu = Clock.threadCPUSeconds()
+                lock.withLock {
+                    stats.scrapesCompleted += completed
+                    stats.scrapesFailed += failed
+                    stats.connectionsOpened += connections
+                    stats.beatsSkipped += skipped
+                    stats.loopCPUSeconds = cpu
+                }
             }
 
             let untilDue = schedule.next.map { ($0.dueMonotonic - Clock.monotonicSeconds()) * 1000 } ?? 1000
