@@ -59,7 +59,10 @@ let package = Package(
             dependencies: ["MetricsScrape"],
             path: "Fuzz/ExpositionFuzz"
         ),
-        .testTarget(name: "MetricsScrapeTests", dependencies: ["MetricsScrape"]),
+        .testTarget(
+            name: "MetricsScrapeTests",
+            dependencies: ["MetricsScrape", .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(name: "SeriesStoreTests", dependencies: ["SeriesStore"]),
         .testTarget(name: "LeakDetectionTests", dependencies: ["LeakDetection"]),
     ],

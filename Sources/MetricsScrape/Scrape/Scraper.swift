@@ -27,6 +27,8 @@ public final class Scraper: @unchecked Sendable {
     private let lock = NSLock()
     // Guarded by `lock`:
     private var pendingTargets: [ScrapeTarget]?
+    /// The last list given to ``setTargets(_:)``, re-applied when a stopped scraper starts again.
+    private var currentTargets: [ScrapeTarget] = []
     private var stopRequested = false
     private var running = false
     private var stats = ScraperStatistics()
@@ -47,7 +49,10 @@ public final class Scraper: @unchecked Sendable {
     /// Replaces the set of targets. Targets whose ``ScrapeTarget/identity`` and settings are
     /// unchanged keep their schedule and connection; new ones start at their offset.
     public func setTargets(_ targets: [ScrapeTarget]) {
-        lock.withLock { pendingTargets = targets }
+        lock.withLock {
+            pendingTargets = targets
+            currentTargets = targets
+        }
         engine.wakeUp()
     }
 
@@ -55,6 +60,7 @@ public final class Scraper: @unchecked Sendable {
     public func start() {
         let alreadyRunning = lock.withLock { () -> Bool in
             defer { running = true }
+            if !running { pendingTargets = currentTargets }
             return running
         }
         guard !alreadyRunning else { return }
@@ -82,7 +88,8 @@ public final class Scraper: @unchecked Sendable {
     public var statistics: ScraperStatistics { lock.withLock { stats } }
 
     /// A scraper whose results arrive on an `AsyncStream` instead of a callback.
-    /// The stream finishes when the consumer cancels; call ``stop()`` to end scraping.
+    /// The stream is unbounded (a stalled consumer grows memory; results are never dropped
+    /// silently) and does not finish by itself: call ``stop()`` to end scraping.
     public static func withResultStream(logger: Logger = Logger(label: "soak.scrape"))
         -> (scraper: Scraper, results: AsyncStream<ScrapeResult>) {
         let (stream, continuation) = AsyncStream.makeStream(of: ScrapeResult.self, bufferingPolicy: .unbounded)
@@ -95,17 +102,25 @@ public final class Scraper: @unchecked Sendable {
     public static func scrapeOnce(_ targets: [ScrapeTarget], logger: Logger = Logger(label: "soak.scrape")) -> [ScrapeResult] {
         let engine = CurlMultiEngine()
         engine.setConnectionCacheSize(targets.count)
-        let transfers = targets.map { target -> CurlTransfer in
-            warnIfInsecure(target, logger: logger)
-            return CurlTransfer(target: target)!
-        }
         var results = [ScrapeResult?](repeating: nil, count: targets.count)
         var index: [ObjectIdentifier: Int] = [:]
-        for (i, transfer) in transfers.enumerated() {
+        var transfers: [CurlTransfer] = []  // keeps the handles alive until their results are read
+        var remaining = 0
+        for (i, target) in targets.enumerated() {
+            warnIfInsecure(target, logger: logger)
+            guard let transfer = CurlTransfer(target: target) else {
+                results[i] = ScrapeResult(target: target, timestampMs: Clock.wallMilliseconds(),
+                                          startedMonotonicSeconds: Clock.monotonicSeconds(), durationSeconds: 0, samples: [],
+                                          samplesScraped: 0, httpStatus: 0, bodyBytes: 0, newConnections: 0,
+                                          error: ScrapeError(kind: .transport, message: "cannot create a libcurl handle",
+                                                             url: target.redactedURL))
+                continue
+            }
+            transfers.append(transfer)
             index[ObjectIdentifier(transfer)] = i
             _ = engine.start(transfer)
+            remaining += 1
         }
-        var remaining = targets.count
         while remaining > 0 {
             for (transfer, code) in engine.perform() {
                 results[index[ObjectIdentifier(transfer)]!] = ScrapeCompletion.result(of: transfer, code: code)
@@ -113,6 +128,7 @@ public final class Scraper: @unchecked Sendable {
             }
             if remaining > 0 { engine.wait(maxMilliseconds: 100) }
         }
+        withExtendedLifetime(transfers) {}
         return results.map { $0! }
     }
 
