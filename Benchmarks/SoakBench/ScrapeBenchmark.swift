@@ -14,7 +14,7 @@ func runScrapeBenchmarks(arguments: [String]) {
     }
     let targetCount = option("scrape-targets").flatMap(Int.init) ?? 2000
     let extraListeners = option("scrape-idle-listeners").flatMap(Int.init) ?? 0
-    let seconds = option("scrape-seconds").flatMap(Double.init) ?? 20
+    let seconds = option("scrape-seconds").flatMap(Double.init) ?? 15
     let dump = option("scrape-exposition") ?? "/work/shared/testdata/k8s-dumps/kubelet-1.13.4.prom"
     let body: [UInt8]
     if let data = FileManager.default.contents(atPath: dump) {
@@ -24,6 +24,9 @@ func runScrapeBenchmarks(arguments: [String]) {
         body = syntheticExposition()
         print("exposition: synthetic (\(body.count) bytes; \(dump) not found)")
     }
+    var load = [Double](repeating: 0, count: 3)
+    getloadavg(&load, 3)
+    print("load average before: \(format(load[0])) (other processes share these \(sysconf(Int32(_SC_NPROCESSORS_ONLN))) cores)")
     for keepAll in [false, true] {
         do {
             try runScrapeLoad(targets: targetCount, seconds: seconds, body: body, keepAll: keepAll, idleListeners: extraListeners)

@@ -155,7 +155,11 @@ public final class Scraper: @unchecked Sendable {
                 _ = schedule.pop()
                 guard entry.slot < slots.count, generations[entry.slot] == entry.generation,
                       let transfer = slots[entry.slot] else { continue }
-                if !engine.start(transfer) { skipped += 1 }
+                // Shed load instead of collapsing: a beat found more than half an interval late
+                // means this thread is starved of CPU; starting it anyway would only add a
+                // transfer that times out, reconnects and deepens the backlog. Skip it.
+                let late = now - entry.dueMonotonic > transfer.target.intervalSeconds / 2
+                if late || !engine.start(transfer) { skipped += 1 }
                 var next = entry.dueMonotonic + transfer.target.intervalSeconds
                 while next <= now { next += transfer.target.intervalSeconds; skipped += 1 }
                 schedule.push(.init(dueMonotonic: next, slot: entry.slot, generation: entry.generation))

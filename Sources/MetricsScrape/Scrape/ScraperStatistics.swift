@@ -3,7 +3,8 @@ public struct ScraperStatistics: Sendable, Hashable {
     public var scrapesCompleted = 0
     public var scrapesFailed = 0
     /// Beats skipped because the previous scrape of the same target was still running
-    /// (scrapes of one target never overlap, as in Prometheus).
+    /// (scrapes of one target never overlap, as in Prometheus), or because the scrape thread
+    /// reached them more than half an interval late (CPU starvation: load is shed, not queued).
     public var beatsSkipped = 0
     /// TCP connections opened; far below `scrapesCompleted` when connections are reused.
     public var connectionsOpened = 0
