@@ -22,6 +22,21 @@ final class ScrapeTargetTests: XCTestCase {
         XCTAssertTrue(buckets.allSatisfy { (60...140).contains($0) }, "\(buckets)")
     }
 
+    func testInMemorySecretsNeverRenderWithTheirTarget() {
+        var tls = TLSSettings()
+        tls.keyPEM = SecretBytes("-----BEGIN PRIVATE KEY-----abc")
+        let target = ScrapeTarget(url: "https://10.0.0.1:6443/api/v1/nodes", labels: [], tls: tls,
+                                  authorization: .inlineCredentials(type: "Bearer", secret: SecretBytes("tok-123")))
+        for text in ["\(target)", String(reflecting: target), "\([target])"] {
+            XCTAssertFalse(text.contains("tok-123"), text)
+            XCTAssertFalse(text.contains("PRIVATE KEY"), text)
+            XCTAssertTrue(text.contains("<secret>"), text)
+        }
+        var dumped = ""
+        dump(target, to: &dumped)
+        XCTAssertFalse(dumped.contains("tok-123"))
+    }
+
     func testRedactedURLDropsUserinfoOnly() {
         XCTAssertEqual(CredentialRedactor.redactURL("https://u:p@host:443/metrics?x=1"), "https://host:443/metrics?x=1")
         XCTAssertEqual(CredentialRedactor.redactURL("http://host/metrics"), "http://host/metrics")

@@ -57,7 +57,7 @@ final class ScraperFaultTests: XCTestCase {
         XCTAssertEqual(request.header("Accept"),
                        "application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.4,*/*;q=0.1")
         XCTAssertEqual(request.header("Accept-Encoding"), "gzip")
-        XCTAssertEqual(request.header("X-Prometheus-Scrape-Timeout-Seconds"), "3.0")
+        XCTAssertEqual(request.header("X-Prometheus-Scrape-Timeout-Seconds"), "3")
     }
 
     func testDefaultKeepListDropsWhatLeakDetectionDoesNotNeed() throws {

@@ -137,7 +137,10 @@ final class CurlTransfer {
         var list: UnsafeMutablePointer<curl_slist>? = nil
         // As Prometheus: prefer OpenMetrics, accept text 0.0.4, anything else last.
         list = curl_slist_append(list, "Accept: application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.4,*/*;q=0.1")
-        list = curl_slist_append(list, "X-Prometheus-Scrape-Timeout-Seconds: \(target.timeoutSeconds)")
+        // Prometheus sends the timeout so exporters can cut slow collectors short ("10", "0.5").
+        let timeout = target.timeoutSeconds
+        let timeoutText = timeout == timeout.rounded() ? String(Int(timeout)) : String(timeout)
+        list = curl_slist_append(list, "X-Prometheus-Scrape-Timeout-Seconds: \(timeoutText)")
         if case .credentialsFile(let type, _) = target.authorization, let token, !token.contents.isEmpty {
             list = curl_slist_append(list, "Authorization: \(type) \(token.contents)")
         }
