@@ -31,7 +31,11 @@ let package = Package(
         ),
         .target(
             name: "MetricsScrape",
-            dependencies: ["CCurl", .product(name: "Yams", package: "Yams")]
+            dependencies: [
+                "CCurl", .product(name: "Yams", package: "Yams"),
+                // Warnings (insecure_skip_verify, discovery failures) go to the caller's logger.
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .target(name: "SeriesStore", dependencies: ["CSQLite"]),
         .target(name: "LeakDetection"),
@@ -62,7 +66,10 @@ let package = Package(
             dependencies: ["MetricsScrape"],
             path: "Fuzz/ExpositionFuzz"
         ),
-        .testTarget(name: "MetricsScrapeTests", dependencies: ["MetricsScrape"]),
+        .testTarget(
+            name: "MetricsScrapeTests",
+            dependencies: ["MetricsScrape", .product(name: "Logging", package: "swift-log")]
+        ),
         // The crash test's child: SeriesStoreTests launches it from the build folder and SIGKILLs it.
         .executableTarget(
             name: "StoreCrashChild",
