@@ -155,6 +155,28 @@ final class AlertmanagerIntegrationTests: XCTestCase {
         XCTAssertEqual(two.count, 2)
     }
 
+    func testASeverityChangeLeavesOneActiveAlertPerEpisode() async throws {
+        let am = try AlertmanagerProcess()
+        defer { am.cleanUp() }
+        try await am.start()
+        let box = outbox(am, storage: InMemoryOutboxStorage())
+        let warning = Fixtures.finding(hoursToExhaustion: 100, firstAlertAt: Date().addingTimeInterval(-600))
+        XCTAssertEqual(warning.severity, .warning)
+        try await box.enqueue(Fixtures.notification(warning))
+        _ = try await box.deliverDue(now: Date())
+        var listed = try await episodes(am, warning)
+        XCTAssertEqual(listed.compactMap { ($0["labels"] as? [String: String])?["severity"] }, ["warning"])
+
+        // The projection shortens: the same episode is now critical.
+        var critical = warning
+        critical.hoursToExhaustion = 6
+        critical.severity = SeverityPolicy().severity(hoursToExhaustion: 6)
+        try await box.enqueue(Fixtures.notification(critical))
+        _ = try await box.deliverDue(now: Date())
+        listed = try await episodes(am, warning)
+        XCTAssertEqual(listed.compactMap { ($0["labels"] as? [String: String])?["severity"] }, ["critical"])
+    }
+
     func testMalformedAlertIsRejectedByAlertmanagerAndNotRetried() async throws {
         let am = try AlertmanagerProcess()
         defer { am.cleanUp() }

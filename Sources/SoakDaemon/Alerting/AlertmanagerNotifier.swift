@@ -9,6 +9,12 @@ import Foundation
 /// interval, like Prometheus: if the monitor stops refreshing (it died), Alertmanager resolves
 /// the alert on its own instead of showing a stale leak forever. A resolved alert carries the
 /// episode's end as `endsAt`, which Alertmanager treats as resolved because it is in the past.
+///
+/// `severity` is a label, so when an episode's severity changes (its projected exhaustion moves
+/// into or out of the critical horizon) Alertmanager would see a second alert and keep the first
+/// until its `endsAt`. Each request therefore also carries the episode under the *other*
+/// severity, ended now: one episode is one active alert at any time. Alertmanager does not
+/// notify anyone about a resolved alert that never fired, so the extra element is silent.
 public struct AlertmanagerNotifier: AlertNotifier {
     public let name: String
     public let configuration: AlertmanagerConfiguration
@@ -32,7 +38,7 @@ public struct AlertmanagerNotifier: AlertNotifier {
     public func deliver(_ notification: AlertNotification) async -> DeliveryOutcome {
         let body: Data
         do {
-            body = try AlertJSON.encoder().encode([postableAlert(for: notification)])
+            body = try AlertJSON.encoder().encode(postableAlerts(for: notification))
         } catch {
             return .rejected(AlertDeliveryError(
                 kind: .payload, message: "cannot encode alert: \(error)", receiver: name,
@@ -53,21 +59,33 @@ public struct AlertmanagerNotifier: AlertNotifier {
         return await http.send(request, receiver: name)
     }
 
-    /// The alert as Alertmanager's `postableAlert` schema defines it.
-    public func postableAlert(for notification: AlertNotification) -> AlertmanagerPostableAlert {
+    /// The request body: the alert as Alertmanager's `postableAlert` schema defines it, then the
+    /// same episode under the other severity, ended.
+    public func postableAlerts(for notification: AlertNotification) -> [AlertmanagerPostableAlert] {
         let finding = notification.finding
+        let sentAt = now()
         let endsAt: Date
         if finding.state == .resolved {
             endsAt = finding.resolvedAt ?? notification.createdAt
         } else {
-            endsAt = now().addingTimeInterval(4 * configuration.resendIntervalSeconds)
+            endsAt = sentAt.addingTimeInterval(4 * configuration.resendIntervalSeconds)
         }
-        return AlertmanagerPostableAlert(
-            labels: AlertRendering.labels(for: finding),
-            annotations: AlertRendering.annotations(for: finding),
-            startsAt: finding.firstAlertAt,
-            endsAt: endsAt,
-            generatorURL: finding.linkURL)
+        var other = finding
+        other.severity = finding.severity == .critical ? .warning : .critical
+        return [
+            AlertmanagerPostableAlert(
+                labels: AlertRendering.labels(for: finding),
+                annotations: AlertRendering.annotations(for: finding),
+                startsAt: finding.firstAlertAt,
+                endsAt: endsAt,
+                generatorURL: finding.linkURL),
+            AlertmanagerPostableAlert(
+                labels: AlertRendering.labels(for: other),
+                annotations: AlertRendering.annotations(for: other),
+                startsAt: finding.firstAlertAt,
+                endsAt: min(endsAt, sentAt),
+                generatorURL: finding.linkURL),
+        ]
     }
 }
 
