@@ -93,6 +93,26 @@ final class AlertOutboxTests: XCTestCase {
         XCTAssertEqual(hook.deliveries.map(\.state), [.firing, .firing, .resolved])
     }
 
+    func testResolveWaitsForItsFiringAcrossARestart() async throws {
+        let down = AlertDeliveryError(kind: .transport, message: "refused", receiver: "hook", target: "http://h.test/")
+        let storage = InMemoryOutboxStorage()
+        let before = outbox([ScriptedNotifier(name: "hook", then: .retryable(down))], storage: storage)
+        let firing = Fixtures.finding()
+        try await before.enqueue(Fixtures.notification(firing, createdAt: t0))
+        _ = try await before.deliverDue(now: t0)
+        // Restarted: the new outbox knows nothing of the receiver's pause, and the resolve is due
+        // before the firing's retry.
+        let hook = ScriptedNotifier(name: "hook")
+        let after = outbox([hook], storage: storage)
+        try await after.enqueue(Fixtures.notification(firing.resolved(at: t0.addingTimeInterval(0.2)), createdAt: t0.addingTimeInterval(0.2)))
+        let early = try await after.deliverDue(now: t0.addingTimeInterval(0.5))
+        XCTAssertEqual(early.delivered, 0)
+        XCTAssertEqual(early.deferred, 1)
+        XCTAssertTrue(hook.deliveries.isEmpty)
+        _ = try await after.deliverDue(now: t0.addingTimeInterval(1))
+        XCTAssertEqual(hook.deliveries.map(\.state), [.firing, .resolved])
+    }
+
     func testNewerFiringSupersedesAnUndeliveredOlderFiring() async throws {
         let down = AlertDeliveryError(kind: .transport, message: "refused", receiver: "am", target: "http://am.test/")
         let am = ScriptedNotifier(name: "am", script: [.retryable(down)])
