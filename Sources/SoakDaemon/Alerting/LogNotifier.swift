@@ -20,15 +20,16 @@ public struct LogNotifier: AlertNotifier {
     /// The one line printed for `notification`.
     public static func line(for notification: AlertNotification) -> String {
         let finding = notification.finding
+        var rate = "\(AlertRendering.signed(finding.growthPercentPerHour)) %/h, \(AlertRendering.number(finding.slopePerHour)) per hour"
+        if let hours = finding.hoursToExhaustion, finding.state == .firing {
+            rate += ", exhaustion in \(AlertRendering.fixed(hours, 1)) h"
+        }
         var parts = [
             "LEAK \(finding.state.rawValue.uppercased()) \(finding.severity.rawValue) \(finding.resource.labelValue)",
             finding.seriesSelector,
-            "\(AlertRendering.signed(finding.growthPercentPerHour)) %/h, \(AlertRendering.number(finding.slopePerHour)) per hour,",
+            rate,
+            "(confidence \(AlertRendering.fixed(finding.confidence, 2)))",
         ]
-        if let hours = finding.hoursToExhaustion {
-            parts.append("exhaustion in \(AlertRendering.fixed(hours, 1)) h")
-        }
-        parts.append("(confidence \(AlertRendering.fixed(finding.confidence, 2)))")
         if let resolvedAt = finding.resolvedAt, finding.state == .resolved {
             parts.append("resolved at \(RFC3339.string(from: resolvedAt))")
         }
