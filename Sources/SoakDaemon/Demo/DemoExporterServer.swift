@@ -1,0 +1,100 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+
+/// Serves `soak demo`'s exporters on loopback: one Hummingbird application per exporter, each on
+/// its own kernel-chosen 127.0.0.1 port, answering `GET /metrics` as a component would.
+///
+/// The exporters' clock is the wall clock since `start`, so the shapes unfold in real time and
+/// the monitor scrapes them over real HTTP, exactly as it would scrape a cluster.
+public final class DemoExporterServer: Sendable {
+    /// An exporter and the port it listens on.
+    public struct Endpoint: Sendable {
+        public let exporter: DemoExporter
+        public let port: Int
+        public var url: String { "http://127.0.0.1:\(port)/metrics" }
+    }
+
+    public let endpoints: [Endpoint]
+    private let task: Task<Void, Never>
+
+    private init(endpoints: [Endpoint], task: Task<Void, Never>) {
+        self.endpoints = endpoints
+        self.task = task
+    }
+
+    /// Starts every exporter and returns once all are listening.
+    public static func start(_ exporters: [DemoExporter], logger: Logger) async throws -> DemoExporterServer {
+        let ports = PortCollector(count: exporters.count)
+        let task = Task {
+            await withTaskGroup(of: Void.self) { group in
+                for (index, exporter) in exporters.enumerated() {
+                    group.addTask {
+                        let router = Router()
+                        router.get("metrics") { _, _ -> Response in
+                            let elapsed = Date().timeIntervalSince1970 - exporter.processStartSeconds
+                            var headers = HTTPFields()
+                            headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
+                            return Response(status: .ok, headers: headers,
+                                            body: .init(byteBuffer: ByteBuffer(string: exporter.exposition(elapsedSeconds: elapsed))))
+                        }
+                        var quiet = logger
+                        quiet.logLevel = .warning
+                        let app = Application(
+                            router: router,
+                            configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "soak-demo-\(exporter.job)"),
+                            onServerRunning: { channel in await ports.set(index, channel.localAddress?.port ?? -1) },
+                            logger: quiet)
+                        do {
+                            try await app.runService()
+                        } catch {
+                            await ports.set(index, -1)
+                        }
+                    }
+                }
+            }
+        }
+        let bound = try await ports.all()
+        return DemoExporterServer(endpoints: zip(exporters, bound).map { Endpoint(exporter: $0, port: $1) }, task: task)
+    }
+
+    /// Stops every exporter.
+    public func stop() async {
+        task.cancel()
+        await task.value
+    }
+}
+
+/// Collects the ports the applications report once they listen.
+private actor PortCollector {
+    private var ports: [Int?]
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    init(count: Int) { ports = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ port: Int) {
+        ports[index] = port
+        if ports.allSatisfy({ $0 != nil }) {
+            waiters.forEach { $0.resume() }
+            waiters.removeAll()
+        }
+    }
+
+    func all() async throws -> [Int] {
+        if ports.contains(where: { $0 == nil }) {
+            await withCheckedContinuation { waiters.append($0) }
+        }
+        let bound = ports.map { $0 ?? -1 }
+        guard !bound.contains(where: { $0 <= 0 }) else {
+            throw DemoError(message: "a demo exporter could not listen on 127.0.0.1")
+        }
+        return bound
+    }
+}
+
+/// Something `soak demo` could not do.
+public struct DemoError: Error, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}
