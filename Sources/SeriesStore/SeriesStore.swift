@@ -30,6 +30,8 @@ public final class SeriesStore {
     public let path: String
     public let configuration: StoreConfiguration
     let database: Database
+    /// Held from open to close by a writable store: one writer per file.
+    private let writerLock: WriterLock?
 
     var heads: [SeriesHead] = []
     /// `series.id` → index in `heads`, -1 for ids not present.
@@ -66,6 +68,7 @@ public final class SeriesStore {
         }
         self.path = path
         self.configuration = configuration
+        writerLock = configuration.readOnly ? nil : try WriterLock(databasePath: path)
         database = try Database(path: path, readOnly: configuration.readOnly, busyTimeoutMs: configuration.busyTimeoutMs)
         if !configuration.readOnly {
             if database.isReadOnly {
@@ -190,6 +193,13 @@ public final class SeriesStore {
     ///
     /// On failure nothing is written and everything stays pending for the next call.
     public func flush() throws(StoreError) {
+        if isClosed {
+            guard dirtySlots.isEmpty && unstoredSlots.isEmpty && unflushedFamilies.isEmpty && unflushedHealth.isEmpty
+                && unflushedMarkers.isEmpty else {
+                throw StoreError(kind: .invalidArgument, message: "the store is closed; appended data cannot be written", path: path)
+            }
+            return
+        }
         if configuration.readOnly {
             guard dirtySlots.isEmpty && unflushedFamilies.isEmpty && unflushedHealth.isEmpty && unflushedMarkers.isEmpty else {
                 throw StoreError(kind: .readOnly, message: "the store was opened read-only; appended data cannot be written", path: path)
@@ -239,13 +249,17 @@ public final class SeriesStore {
         }
     }
 
-    /// Flushes and checkpoints the WAL into the main file (the file then holds everything, and
-    /// its size is the data's size). Later calls on a closed store still work; deinit won't flush.
+    /// Flushes, checkpoints the WAL into the main file (the file then holds everything, and its
+    /// size is the data's size) and lets another store open the file for writing. Reads still work
+    /// afterwards; a later flush fails with `.invalidArgument`.
     public func close() throws(StoreError) {
-        guard !configuration.readOnly else { isClosed = true; return }
-        try flush()
-        try checkpoint()
+        guard !isClosed else { return }
+        if !configuration.readOnly {
+            try flush()
+            try checkpoint()
+        }
         isClosed = true
+        writerLock?.release()
     }
 
     /// Test hook: changes the page-count cap (`PRAGMA max_page_count`), e.g. to "free space".
