@@ -36,6 +36,17 @@ final class FaultTests: XCTestCase {
         XCTAssertEqual(try database.scalarInt("SELECT count(*) FROM sqlite_master WHERE type = 'table'"), tables)
     }
 
+    func testSomeOtherProgramsDatabaseIsNotTakenOver() throws {
+        let dir = ScratchDirectory()
+        defer { dir.remove() }
+        let path = dir.path("other.db")
+        try raw(path).execute("CREATE TABLE series (name TEXT)")
+        XCTAssertThrowsError(try SeriesStore(path: path)) { error in
+            XCTAssertEqual((error as? StoreError)?.kind, .invalidArgument)
+            XCTAssertTrue((error as? StoreError)?.message.contains("not a SoakMonitor database") == true, "\(error)")
+        }
+    }
+
     func testNewerSchemaIsRefusedWithAClearError() throws {
         let dir = ScratchDirectory()
         defer { dir.remove() }
