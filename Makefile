@@ -53,12 +53,17 @@ eval: deps-build
 
 # libFuzzer on the exposition parser for FUZZ_SECONDS (default 10 minutes). lld, because the
 # default gold linker can fail under sanitizers. Its own scratch path keeps the normal build intact.
+# The corpus starts from the OpenMetrics conformance inputs and the real dumps in ../shared.
+SHARED ?= ../shared/testdata
 fuzz: deps-build
 	$(SWIFT) build -c debug --scratch-path .build-fuzz --product ExpositionFuzz \
 	  -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld -Xswiftc -DSOAK_FUZZ
 	mkdir -p fuzz-corpus
-	.build-fuzz/debug/ExpositionFuzz fuzz-corpus Fuzz/seeds -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
-	  -timeout=10 -rss_limit_mb=4096 -print_final_stats=1
+	for d in $(SHARED)/openmetrics-parsers/*/; do cp "$$d/metrics" "fuzz-corpus/om-$$(basename $$d)" 2>/dev/null || true; done
+	cp $(SHARED)/k8s-dumps/*.prom fuzz-corpus/ 2>/dev/null || true
+	.build-fuzz/debug/ExpositionFuzz fuzz-corpus -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	  -timeout=10 -rss_limit_mb=4096 -detect_leaks=1 -print_final_stats=1 2>&1 | tee fuzz.log
+	grep -q "^Done" fuzz.log || grep -q "DONE" fuzz.log
 
 clean:
 	rm -rf .build .build-fuzz fuzz-corpus

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Dispatch
+import CCurl
 import Foundation
 
 /// The scrape benchmark's exporters: `count` listening sockets on 127.0.0.1 (one per target,
@@ -143,9 +144,4 @@ final class ScrapeBenchServer: @unchecked Sendable {
         }
         return nil
     }
-}
-
-struct BenchError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
 }

@@ -79,16 +79,14 @@ extension ParseRun {
             }
             var escaped = false
             var k = i
-            while k < lineEnd {
-                if p[k] == ASCII.backslash {
-                    guard k + 1 < lineEnd, p[k + 1] == ASCII.backslash || p[k + 1] == ASCII.n else {
-                        throw error(at: k, "invalid escape sequence in HELP text: only '\\\\' and '\\n' are allowed")
-                    }
-                    escaped = true
-                    k += 2
-                } else {
-                    k += 1
+            // HELP text is long and rarely escaped: jump from backslash to backslash.
+            while k < lineEnd, let found = memchr(p + k, Int32(ASCII.backslash), lineEnd - k) {
+                k = UnsafePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - p
+                guard k + 1 < lineEnd, p[k + 1] == ASCII.backslash || p[k + 1] == ASCII.n else {
+                    throw error(at: k, "invalid escape sequence in HELP text: only '\\\\' and '\\n' are allowed")
                 }
+                escaped = true
+                k += 2
             }
             try enterFamily(for: .help, nameRange, &visitor)
             family.helpRange = i ..< lineEnd
@@ -126,7 +124,7 @@ extension ParseRun {
             try closeFamily(&visitor)
             try startFamily(nameRange, at: nameRange.lowerBound)
         }
-        let name = text(nameRange.lowerBound, nameRange.upperBound)
+        var name: String { text(nameRange.lowerBound, nameRange.upperBound) }
         if family.sampleCount > 0 && (openMetrics || kind == .type) {
             throw error(at: lineStart, openMetrics
                 ? "# \(kind.keyword) for \"\(name)\" after its samples: metadata must come first"
@@ -202,22 +200,35 @@ struct FamilyState {
 extension MetricType {
     /// OpenMetrics' type keywords are exact and lower-case; `untyped` is text 0.0.4's, not OpenMetrics'.
     init?(openMetricsKeyword p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) {
-        let word = String(decoding: UnsafeRawBufferPointer(start: p + start, count: end - start), as: UTF8.self)
-        guard let type = MetricType(rawValue: word) else { return nil }
-        self = type
+        for type in MetricType.allCases where Self.keywordMatches(type.rawValue, p, start, end, caseInsensitive: false) {
+            self = type
+            return
+        }
+        return nil
     }
 
     /// Text 0.0.4's keywords, case-insensitively as `expfmt` reads them.
     init?(textKeyword p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) {
-        let word = String(decoding: UnsafeRawBufferPointer(start: p + start, count: end - start), as: UTF8.self).lowercased()
-        switch word {
-        case "counter": self = .counter
-        case "gauge": self = .gauge
-        case "histogram": self = .histogram
-        case "summary": self = .summary
-        case "untyped": self = .unknown
-        default: return nil
+        let keywords: [(String, MetricType)] = [("counter", .counter), ("gauge", .gauge), ("histogram", .histogram),
+                                               ("summary", .summary), ("untyped", .unknown)]
+        for (keyword, type) in keywords where Self.keywordMatches(keyword, p, start, end, caseInsensitive: true) {
+            self = type
+            return
         }
+        return nil
+    }
+
+    /// Compares input bytes with a lower-case ASCII keyword without building a String.
+    private static func keywordMatches(_ keyword: String, _ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int,
+                                       caseInsensitive: Bool) -> Bool {
+        var index = start
+        for expected in keyword.utf8 {
+            guard index < end else { return false }
+            let actual = caseInsensitive && p[index] >= 0x41 && p[index] <= 0x5A ? p[index] | 0x20 : p[index]
+            guard actual == expected else { return false }
+            index += 1
+        }
+        return index == end
     }
 }
 
