@@ -44,6 +44,11 @@ final class RealComponentTests: XCTestCase {
             "--trusted-ca-file", certificates.caFile, "--client-cert-auth",
         ], package: "etcd-server")
         try etcd.waitUntilScrapeable(target("http://127.0.0.1:\(metrics)/metrics", job: "etcd"))
+        // The client listener may come up after the metrics one: wait for it too, so the negative
+        // cases below fail because of TLS and not because the port is not open yet.
+        try etcd.waitUntilScrapeable(target("https://127.0.0.1:\(client)/metrics", job: "etcd",
+                                            tls: TLSSettings(caFile: certificates.caFile, certFile: certificates.clientCertFile,
+                                                             keyFile: certificates.clientKeyFile)))
         return (client, metrics)
     }
 
