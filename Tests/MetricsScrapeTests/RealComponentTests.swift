@@ -89,8 +89,9 @@ final class RealComponentTests: XCTestCase {
         XCTAssertEqual(results[2].error?.kind, .tls)
         XCTAssertTrue(results[2].error?.message.contains("certificate") ?? false, "\(String(describing: results[2].error))")
         XCTAssertEqual(results[3].error?.kind, .tls)
-        XCTAssertTrue(results[3].error?.message.hasSuffix(
-            "(the server requires a client certificate: set tls_config.cert_file and key_file)") ?? false,
+        // Depending on timing, TLS 1.3 reports the rejection as an alert or as a closed connection;
+        // both must say what to configure.
+        XCTAssertTrue(results[3].error?.message.hasSuffix("set tls_config.cert_file and key_file)") ?? false,
                       "\(String(describing: results[3].error))")
         XCTAssertNil(results[4].error, "server_name etcd.test is in the certificate's SANs")
         XCTAssertEqual(results[5].error?.kind, .tls)

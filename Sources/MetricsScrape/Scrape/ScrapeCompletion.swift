@@ -74,6 +74,14 @@ enum ScrapeCompletion {
             if detail.contains("SSL") || detail.contains("certificate") || detail.contains("alert") {
                 return (.tls, text + clientCertificateHint(target, detail: detail))
             }
+            // TLS 1.3 servers verify the client certificate after the handshake has completed on
+            // the client's side: without one, the first write or read after it fails with a plain
+            // socket error. Say so rather than blaming the network.
+            if transfer.tlsHandshakeCompleted && transfer.body.isEmpty && target.tls.certFile == nil
+                && target.tls.certPEM == nil {
+                return (.tls, text + " (the server closed the connection right after the TLS handshake, as servers"
+                        + " requiring a client certificate do: set tls_config.cert_file and key_file)")
+            }
             return (.connection, text)
         case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CONNECT_ERROR, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER,
              CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_CRL_BADFILE, CURLE_SSL_ENGINE_NOTFOUND,
