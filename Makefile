@@ -12,6 +12,7 @@ BUILD_PACKAGES := pkg-config libcurl4-openssl-dev libsqlite3-dev
 TEST_PACKAGES := $(BUILD_PACKAGES) openssl etcd-server prometheus-node-exporter prometheus prometheus-alertmanager
 FUZZ_SECONDS ?= 600
 BENCH_ARGS ?=
+EVAL_ARGS ?=
 
 .PHONY: demo test build bench fuzz eval deps-build deps-test clean
 
@@ -48,8 +49,8 @@ bench: deps-test
 	.build/release/SoakBench $(BENCH_ARGS)
 
 eval: deps-build
-	$(SWIFT) build -c release --product soak
-	.build/release/soak eval
+	$(SWIFT) build -c release --product SoakEval
+	.build/release/SoakEval $(EVAL_ARGS)
 
 # libFuzzer on the exposition parser for FUZZ_SECONDS (default 10 minutes). lld, because the
 # default gold linker can fail under sanitizers. Its own scratch path keeps the normal build intact.

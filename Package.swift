@@ -10,11 +10,13 @@ let package = Package(
         .library(name: "MetricsScrape", targets: ["MetricsScrape"]),
         .library(name: "SeriesStore", targets: ["SeriesStore"]),
         .library(name: "LeakDetection", targets: ["LeakDetection"]),
+        .library(name: "SoakDaemon", targets: ["SoakDaemon"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // libcurl: the scraper's HTTP(S) client. The shim wraps variadic curl_easy_setopt.
@@ -39,10 +41,20 @@ let package = Package(
         ),
         .target(name: "SeriesStore", dependencies: ["CSQLite"]),
         .target(name: "LeakDetection"),
+        // The always-on monitor's logic (alert hooks, outbox), kept out of the thin `soak`
+        // executable so tests can reach it.
+        .target(
+            name: "SoakDaemon",
+            dependencies: [
+                "CCurl",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .executableTarget(
             name: "SoakMonitor",
             dependencies: [
-                "MetricsScrape", "SeriesStore", "LeakDetection",
+                "MetricsScrape", "SeriesStore", "LeakDetection", "SoakDaemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -52,6 +64,13 @@ let package = Package(
             name: "SoakBench",
             dependencies: ["MetricsScrape", "SeriesStore", "LeakDetection"],
             path: "Benchmarks/SoakBench"
+        ),
+        // `make eval`: precision, recall and detection delay of the leak detector and of two
+        // reference alert rules on the labelled synthetic corpus.
+        .executableTarget(
+            name: "SoakEval",
+            dependencies: ["LeakDetection"],
+            path: "Benchmarks/SoakEval"
         ),
         // `make fuzz`: libFuzzer entry point for the exposition parser (built only with -sanitize=fuzzer).
         .executableTarget(
@@ -63,8 +82,18 @@ let package = Package(
             name: "MetricsScrapeTests",
             dependencies: ["MetricsScrape", .product(name: "Logging", package: "swift-log")]
         ),
+        // The crash test's child: SeriesStoreTests launches it from the build folder and SIGKILLs it.
+        .executableTarget(
+            name: "StoreCrashChild",
+            dependencies: ["SeriesStore"],
+            path: "Tests/StoreCrashChild"
+        ),
         .testTarget(name: "SeriesStoreTests", dependencies: ["SeriesStore"]),
         .testTarget(name: "LeakDetectionTests", dependencies: ["LeakDetection"]),
+        .testTarget(
+            name: "SoakDaemonTests",
+            dependencies: ["SoakDaemon", .product(name: "Crypto", package: "swift-crypto")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,92 @@
+/// Every window and threshold of the leak detector, with defaults tuned for 15–60 s scrapes
+/// watched over days. ``timeCompressed`` scales the time constants by 1/60 for 1-s scrapes.
+///
+/// How the pieces fit (see docs/detection.md): samples fall into buckets of ``bucketSeconds``;
+/// each closed bucket contributes its minimum (the floor) to a ring of ``windowBuckets``; at every
+/// bucket close the floor is tested for a monotone trend (Mann–Kendall), its slope is estimated
+/// robustly (Theil–Sen), and the trend must still be rising in the recent part of the window and
+/// must not be explained better by a single step. ``confirmBuckets`` consecutive positive
+/// judgements make a leak. Growth slow enough to be a daily load cycle must also show as a
+/// rise from one cycle period to the next.
+public struct DetectorConfiguration: Sendable, Hashable {
+    /// Width of a bucket. 5 min holds 5–20 scrapes and, for collectors that run every few
+    /// minutes, a GC trough, so the bucket minimum is a post-GC floor. Smaller buckets give the
+    /// rank test more points early on (a 12-point Mann–Kendall can reach z = 3; a 6-point cannot).
+    public var bucketSeconds: Double = 300
+    /// Buckets in the long window the trend is judged on (48 × 5 min = 4 h): long enough for a
+    /// 1 %/h leak to rise clear of typical noise, short enough that a leak is seen within hours,
+    /// small enough that a series' state stays under 4 KiB.
+    public var windowBuckets: Int = 48
+    /// Buckets in the short least-squares window reported beside the long one (12 = 1 h).
+    public var shortWindowBuckets: Int = 12
+    /// Closed buckets a segment needs before any judgement (12 = 1 h of floor).
+    public var minimumJudgedBuckets: Int = 12
+    /// Time after a segment starts during which nothing is judged: process warm-up, cache fill.
+    /// The data is still used as context later, which is how warm-up is recognised as decelerating.
+    public var warmUpSeconds: Double = 3600
+    /// Growth faster than this (percent per hour) in a segment younger than
+    /// ``fastGrowthWarmUpSeconds`` is taken for warm-up, not a leak: caches and pools fill at
+    /// tens of percent per hour and then stop, while a leak that fast would still be growing
+    /// when the longer warm-up ends, and is alerted then.
+    public var fastWarmUpGrowthPercentPerHour: Double = 15
+    /// How long after a segment start fast growth is presumed to be warm-up (3 h).
+    public var fastGrowthWarmUpSeconds: Double = 3 * 3600
+    /// A silence longer than this starts a new segment (5 min = 5–20 missed scrapes).
+    public var scrapeGapSeconds: Double = 300
+    /// A value below this fraction of the last bucket floor is a collapse (restart, counter reset)
+    /// and starts a new segment. A GC never takes the heap below its own floor.
+    public var collapseFraction: Double = 0.5
+    /// Mann–Kendall z (after tie and serial-correlation correction) for a suspect trend.
+    public var suspectZ: Double = 2.0
+    /// Mann–Kendall z for a leak candidate (3.0 ≈ one-sided p 0.0013 per judgement).
+    public var leakZ: Double = 3.0
+    /// Robust floor growth below this (percent of the level per hour) is never a leak: at
+    /// 0.25 %/h a process needs 400 h to double, beyond any soak run.
+    public var minimumGrowthPercentPerHour: Double = 0.25
+    /// The robust slope of the most recent third of the window must be at least this fraction of
+    /// the whole window's: saturating growth (warm-up, cache fill) decelerates and fails it.
+    public var continuationRatio: Double = 0.75
+    /// The trend is a single step when the best one-split mean-shift model leaves less than this
+    /// fraction of the straight line's residual sum of squares.
+    public var stepDominance: Double = 0.5
+    /// Consecutive positive judgements (bucket closes) that turn a suspect into a leak.
+    public var confirmBuckets: Int = 3
+    /// Consecutive negative judgements that resolve a leak.
+    public var resolveBuckets: Int = 6
+    /// Cap on the serial-correlation variance inflation of Mann–Kendall (n/n* ≤ this).
+    public var maximumVarianceInflation: Double = 48
+    /// Period of the load cycle the cluster may have (a day). A rise that a cycle of this period
+    /// could produce is not a leak until the series has been watched for a full period.
+    public var cyclePeriodSeconds: Double = 86400
+    /// Largest peak-to-peak swing of that cycle, percent of the level. A sinusoid of swing s and
+    /// period P never rises faster than π·s/P, so growth above that rate is not cyclic; slower
+    /// growth must show as a rise of more than `cycleSwingPercent` from one period to the next.
+    public var cycleSwingPercent: Double = 8
+
+    /// The defaults: 15–60 s scrapes over days.
+    public init() {}
+
+    /// 1-s scrapes, windows of minutes: every time constant divided by 60 (bucket 5 s,
+    /// window 4 min, warm-up 1 min, gap 5 s, cycle 24 min) and every growth threshold in %/h
+    /// multiplied by 60. For tests and demos.
+    public static var timeCompressed: DetectorConfiguration {
+        var configuration = DetectorConfiguration()
+        configuration.bucketSeconds = 5
+        configuration.warmUpSeconds = 60
+        configuration.fastGrowthWarmUpSeconds = 180
+        // Growth rates are per (real) hour: an hour of the compressed clock is a minute.
+        configuration.minimumGrowthPercentPerHour *= 60
+        configuration.fastWarmUpGrowthPercentPerHour *= 60
+        configuration.scrapeGapSeconds = 5
+        configuration.cyclePeriodSeconds = 1440
+        return configuration
+    }
+
+    /// The long window's length in seconds.
+    public var windowSeconds: Double { bucketSeconds * Double(windowBuckets) }
+
+    /// Fastest growth a load cycle can cause, percent of the level per hour: π·swing/period.
+    public var maximumCyclicGrowthPercentPerHour: Double {
+        3.141_592_653_589_793 * cycleSwingPercent / (cyclePeriodSeconds / 3600)
+    }
+}

@@ -1,2 +1,0 @@
-/// Placeholder: the streaming trend detector arrives with issue 4.
-public enum LeakDetectionInfo {}

@@ -1,0 +1,478 @@
+/// The streaming leak detector of one series: feed it every sample in time order with
+/// ``observe(timestampMs:value:)``; it answers with an event when something changed.
+///
+/// Per sample it does O(1) work and allocates nothing: a segment check, a Welford update of the
+/// open bucket and a running minimum. When a bucket closes (every
+/// ``DetectorConfiguration/bucketSeconds``) it updates the windowed least-squares moments by
+/// centred add/remove, the Mann–Kendall score in O(window), and — only when that score is
+/// significant — the robust slope and shape checks in O(window²) on at most 36 numbers. State is
+/// a fixed-size struct plus one ring of closed buckets allocated once (``stateBytes``).
+///
+/// ```swift
+/// var detector = SeriesDetector(configuration: .init(), resource: .memory)
+/// for (timestampMs, value) in samples {
+///     if case .leakAlert(let evidence)? = detector.observe(timestampMs: timestampMs, value: value) {
+///         print("leak: +\(evidence.growthPercentPerHour) %/h since \(evidence.onsetMs)")
+///     }
+/// }
+/// ```
+public struct SeriesDetector: Sendable {
+    /// Windows and thresholds.
+    public let configuration: DetectorConfiguration
+    /// What the series measures.
+    public let resource: ResourceKind
+    /// The value the resource cannot exceed (fd limit, memory limit), for exhaustion projection.
+    public var limit: Double?
+    /// Current verdict.
+    public private(set) var verdict: LeakVerdict = .ok
+    /// The evidence of the latest judgement that changed the verdict (suspect, leak alert,
+    /// resolution). While a leak persists it is not refreshed; ``currentAssessment()`` is.
+    public private(set) var lastAssessment: LeakAssessment?
+
+    private let bucketMs: Int64
+    private let usesFloor: Bool
+    private let gapMs: Int64
+    private var hasSegment = false
+    private var originMs: Int64 = 0
+    private var lastMs: Int64 = 0
+    private var segmentSampleCount = 0
+    private var segmentVersion: String?
+    private var segmentReason: SegmentBreak = .firstSample
+    private var pendingBreak: SegmentBreak?
+    private var pendingVersion: String?
+
+    private var openIndex: Int64 = 0
+    private var openMoments = TrendMoments()
+    private var openFloor = Double.infinity
+    private var openFirstTime = 0.0
+    private var lastClosedMinimum = Double.nan
+
+    private var ring: BucketRing
+    private var longFit = TrendMoments()
+    private var shortFit = TrendMoments()
+    private var mannKendall = MannKendallWindow()
+    /// Mann–Kendall over the recent half of the window: a leak that started inside the window
+    /// (late onset) is significant there long before it is over the whole window.
+    private var recentMannKendall = MannKendallWindow()
+    private let recentBuckets: Int
+    private var cycleFloors: CycleFloors
+    private var closesSinceRebuild = 0
+    private var positiveStreak = 0
+    private var negativeStreak = 0
+    private var episodeOnsetMs: Int64?
+
+    /// A detector with no samples yet.
+    public init(configuration: DetectorConfiguration, resource: ResourceKind = .other, limit: Double? = nil) {
+        precondition(configuration.windowBuckets >= 4 && configuration.shortWindowBuckets >= 1)
+        precondition(configuration.bucketSeconds > 0)
+        self.configuration = configuration
+        self.resource = resource
+        self.limit = limit
+        bucketMs = Int64((configuration.bucketSeconds * 1000).rounded())
+        usesFloor = resource == .memory || resource == .other
+        gapMs = Int64((configuration.scrapeGapSeconds * 1000).rounded())
+        ring = BucketRing(capacity: configuration.windowBuckets)
+        recentBuckets = max(configuration.minimumJudgedBuckets, configuration.windowBuckets / 2)
+        cycleFloors = CycleFloors(configuration: configuration)
+    }
+
+    // MARK: Per sample
+
+    /// Feeds one sample. Samples must come in time order; a duplicate timestamp is ignored, a
+    /// non-finite value (staleness marker) is ignored. Returns what changed, if anything; a
+    /// ``DetectorEvent/leakAlert(_:)`` is returned exactly once per leak episode.
+    public mutating func observe(timestampMs: Int64, value: Double) -> DetectorEvent? {
+        guard value.isFinite else { return nil }
+        guard hasSegment else {
+            let reason = pendingBreak ?? .firstSample
+            startSegment(atMs: timestampMs, reason: reason)
+            addToOpenBucket(timestampMs: timestampMs, value: value)
+            return .segmentStarted(reason, closed: nil)
+        }
+        if timestampMs == lastMs { return nil }
+        if let reason = segmentBreak(timestampMs: timestampMs, value: value) {
+            let closed = closeSegment()
+            startSegment(atMs: timestampMs, reason: reason)
+            addToOpenBucket(timestampMs: timestampMs, value: value)
+            return .segmentStarted(reason, closed: closed)
+        }
+        var event: DetectorEvent?
+        let index = (timestampMs - originMs) / bucketMs
+        if index != openIndex {
+            event = closeBucket(judgedAtMs: timestampMs)
+            openIndex = index
+        }
+        addToOpenBucket(timestampMs: timestampMs, value: value)
+        return event
+    }
+
+    /// Ends the current segment because the caller knows something the values do not show:
+    /// `process_start_time_seconds` changed (``SegmentBreak/restart``) or a new version was rolled
+    /// out (``SegmentBreak/versionChange``). The next sample starts the new segment, labelled
+    /// `version` (nil keeps the current label). Returns the summary of the segment that ended.
+    @discardableResult
+    public mutating func beginSegment(reason: SegmentBreak, version: String? = nil) -> SegmentSummary? {
+        pendingVersion = version ?? segmentVersion
+        pendingBreak = reason
+        guard hasSegment else { return nil }
+        let closed = closeSegment()
+        hasSegment = false
+        return closed
+    }
+
+    @inline(__always)
+    private mutating func addToOpenBucket(timestampMs: Int64, value: Double) {
+        let time = Double(timestampMs - originMs) / 1000
+        if openMoments.count == 0 { openFirstTime = time }
+        openMoments.add(time: time, value: value)
+        if value < openFloor { openFloor = value }
+        lastMs = timestampMs
+        segmentSampleCount += 1
+    }
+
+    // Inlined so the caller does not copy the whole detector to call a non-mutating method
+    // (Swift passes `self` of a large struct from an inout context via a temporary copy).
+    @inline(__always)
+    private func segmentBreak(timestampMs: Int64, value: Double) -> SegmentBreak? {
+        if timestampMs < lastMs { return .timeWentBackwards }
+        if timestampMs - lastMs > gapMs { return .scrapeGap }
+        let reference = ring.count > 0 ? lastClosedMinimum : openFloor
+        if reference > 0, value < configuration.collapseFraction * reference { return .valueCollapse }
+        return nil
+    }
+
+    // MARK: Segments
+
+    private mutating func startSegment(atMs timestampMs: Int64, reason: SegmentBreak) {
+        hasSegment = true
+        originMs = timestampMs
+        lastMs = timestampMs
+        segmentReason = reason
+        segmentVersion = pendingVersion ?? segmentVersion
+        pendingBreak = nil
+        pendingVersion = nil
+        segmentSampleCount = 0
+        openIndex = 0
+        openMoments = TrendMoments()
+        openFloor = .infinity
+        lastClosedMinimum = .nan
+        ring.removeAll()
+        longFit = TrendMoments()
+        shortFit = TrendMoments()
+        mannKendall.reset()
+        recentMannKendall.reset()
+        cycleFloors.removeAll()
+        closesSinceRebuild = 0
+        positiveStreak = 0
+        negativeStreak = 0
+        episodeOnsetMs = nil
+        verdict = .ok
+        lastAssessment = nil
+    }
+
+    private func closeSegment() -> SegmentSummary {
+        currentSegment
+    }
+
+    /// Statistics of the current segment (over its last long window), for comparing versions.
+    public var currentSegment: SegmentSummary {
+        let fit = longWindowFit
+        let slope = fit.slopePerSecond.map { $0 * 3600 }
+        let halfWidth = fit.slopeStandardError.map { 1.96 * $0 * 3600 }
+        return SegmentSummary(
+            version: segmentVersion, startReason: segmentReason, startMs: originMs, endMs: lastMs,
+            sampleCount: segmentSampleCount, slopePerHour: slope, slopeConfidenceHalfWidthPerHour: halfWidth,
+            robustSlopePerHour: robustFloorSlopePerSecond(lastBuckets: ring.count).map { $0 * 3600 },
+            meanLevel: fit.count > 0 ? fit.meanValue : nil, verdict: verdict)
+    }
+
+    // MARK: Buckets
+
+    private mutating func closeBucket(judgedAtMs: Int64) -> DetectorEvent? {
+        // Memory is judged on its post-GC floor; counts (fds, goroutines, threads) churn
+        // symmetrically, and their bucket mean is the less noisy level.
+        let level = usesFloor ? openFloor : openMoments.meanValue
+        let bucket = BucketSummary(moments: openMoments, floorValue: level, firstTime: openFirstTime)
+        let held = ring.count
+        if held >= recentBuckets {
+            recentMannKendall.remove(ring.floor(held - recentBuckets), before: ring, from: held - recentBuckets + 1, to: held)
+        }
+        recentMannKendall.add(bucket.floorValue, after: ring, from: max(0, held - recentBuckets + 1), to: held)
+        let full = held == ring.capacity
+        if full {
+            mannKendall.remove(ring.floor(0), before: ring, from: 1, to: held)
+            longFit.unmerge(ring[0].moments)
+        }
+        mannKendall.add(bucket.floorValue, after: ring, from: full ? 1 : 0, to: held)
+        _ = ring.append(bucket)
+        longFit.merge(bucket.moments)
+        shortFit.merge(bucket.moments)
+        let short = configuration.shortWindowBuckets
+        if ring.count > short { shortFit.unmerge(ring[ring.count - 1 - short].moments) }
+        closesSinceRebuild += 1
+        if closesSinceRebuild >= ring.capacity { rebuildWindowFits() }
+        lastClosedMinimum = openFloor
+        cycleFloors.addBucketFloor(bucket.floorValue)
+        openMoments = TrendMoments()
+        openFloor = .infinity
+        return judge(atMs: judgedAtMs)
+    }
+
+    /// Subtracting merged groups accumulates rounding; once per ring turn the window moments are
+    /// recomputed from the buckets, so the error never grows beyond one turn's worth.
+    private mutating func rebuildWindowFits() {
+        closesSinceRebuild = 0
+        longFit = TrendMoments()
+        shortFit = TrendMoments()
+        let shortStart = max(0, ring.count - configuration.shortWindowBuckets)
+        for i in 0..<ring.count {
+            longFit.merge(ring[i].moments)
+            if i >= shortStart { shortFit.merge(ring[i].moments) }
+        }
+    }
+
+    // MARK: Judgement
+
+    private mutating func judge(atMs timestampMs: Int64) -> DetectorEvent? {
+        let n = ring.count
+        let ageSeconds = Double(timestampMs - originMs) / 1000
+        guard ageSeconds >= configuration.warmUpSeconds, n >= configuration.minimumJudgedBuckets else { return nil }
+        var positive = false
+        var weak = false
+        var evidence: Evidence?
+        let rawZ = mannKendall.z(count: n)
+        let recentCount = min(n, recentBuckets)
+        let recentZ = recentMannKendall.z(count: recentCount)
+        if verdict == .leak {
+            // A confirmed leak only has to keep rising: the O(1) least-squares growth and the
+            // raw rank score decide, and the O(n²) evidence is computed only when it resolves.
+            let fit = longWindowFit
+            let growth = fit.meanValue > 0 ? (fit.slopePerSecond ?? 0) * 3600 / fit.meanValue * 100 : 0
+            weak = max(rawZ, recentZ) >= configuration.suspectZ && growth >= configuration.minimumGrowthPercentPerHour
+            positive = weak
+        } else {
+            // The whole window first; if it does not make the case, the recent half may.
+            for pass in 0..<2 {
+                let buckets = pass == 0 ? n : recentCount
+                let z = pass == 0 ? rawZ : recentZ
+                guard !positive, z >= configuration.suspectZ else { continue }
+                if buckets < n && evidence != nil && z < configuration.leakZ { continue }
+                let found = gatherEvidence(atMs: timestampMs, buckets: buckets, rawZ: z)
+                let foundWeak = found.assessment.trendZ >= configuration.suspectZ
+                    && found.assessment.growthPercentPerHour >= configuration.minimumGrowthPercentPerHour
+                let warmingUp = ageSeconds < configuration.fastGrowthWarmUpSeconds
+                    && found.assessment.growthPercentPerHour > configuration.fastWarmUpGrowthPercentPerHour
+                let foundPositive = foundWeak && !warmingUp && found.assessment.trendZ >= configuration.leakZ
+                    && found.assessment.continuationRatio >= configuration.continuationRatio
+                    && !found.isStepLike && !found.mayBeCyclic && found.makesNewHighs
+                if evidence == nil || foundPositive || (foundWeak && !weak) { evidence = found }
+                weak = weak || foundWeak
+                positive = foundPositive
+                if buckets == n && n <= recentCount { break }
+            }
+        }
+        switch verdict {
+        case .ok, .resolved:
+            guard weak, var assessment = evidence?.assessment else { return nil }
+            positiveStreak = positive ? 1 : 0
+            negativeStreak = 0
+            episodeOnsetMs = assessment.windowStartMs
+            assessment.onsetMs = assessment.windowStartMs
+            lastAssessment = assessment
+            if positive && configuration.confirmBuckets <= 1 {
+                verdict = .leak
+                return .leakAlert(assessment)
+            }
+            verdict = .suspect
+            return .suspected(assessment)
+        case .suspect:
+            if var assessment = evidence?.assessment, weak {
+                assessment.onsetMs = episodeOnsetMs ?? assessment.windowStartMs
+                lastAssessment = assessment
+                positiveStreak = positive ? positiveStreak + 1 : 0
+                if positiveStreak >= configuration.confirmBuckets {
+                    verdict = .leak
+                    negativeStreak = 0
+                    return .leakAlert(assessment)
+                }
+                return nil
+            }
+            positiveStreak = 0
+            verdict = .ok
+            episodeOnsetMs = nil
+            return .cleared
+        case .leak:
+            // Hysteresis: entering needs every check, staying needs only a significant rise.
+            if weak {
+                negativeStreak = 0
+                return nil
+            }
+            negativeStreak += 1
+            guard negativeStreak >= configuration.resolveBuckets else { return nil }
+            verdict = .resolved
+            var assessment = evidence?.assessment ?? gatherEvidence(atMs: timestampMs, buckets: n, rawZ: rawZ).assessment
+            assessment.onsetMs = episodeOnsetMs ?? assessment.windowStartMs
+            lastAssessment = assessment
+            episodeOnsetMs = nil
+            return .resolved(assessment)
+        }
+    }
+
+    /// An assessment plus the shape facts that are not part of the public evidence.
+    struct Evidence {
+        var assessment: LeakAssessment
+        var isStepLike: Bool
+        /// Growth slow enough for a load cycle, without a rise over a full cycle to rule it out.
+        var mayBeCyclic: Bool
+        /// The latest slot floor is above all slot floors from before the window.
+        var makesNewHighs: Bool
+    }
+
+    /// Every check of a judgement made now, for tests of each mechanism (nil before 6 buckets).
+    func evidenceNow() -> Evidence? {
+        guard hasSegment, ring.count >= 6 else { return nil }
+        return gatherEvidence(atMs: lastMs, buckets: ring.count, rawZ: mannKendall.z(count: ring.count))
+    }
+
+    /// The current evidence on demand (nil before two buckets have closed). Not on the hot path.
+    public func currentAssessment() -> LeakAssessment? {
+        guard hasSegment, ring.count >= 2 else { return nil }
+        var assessment = gatherEvidence(atMs: lastMs, buckets: ring.count, rawZ: mannKendall.z(count: ring.count)).assessment
+        assessment.onsetMs = episodeOnsetMs ?? assessment.windowStartMs
+        return assessment
+    }
+
+    /// The evidence over the last `buckets` closed buckets; `rawZ` is their Mann–Kendall z.
+    private func gatherEvidence(atMs timestampMs: Int64, buckets n: Int, rawZ: Double) -> Evidence {
+        let first = ring.count - n
+        let slope = robustFloorSlopePerSecond(lastBuckets: n) ?? 0
+        let fit = longWindowFit
+        let level = fit.meanValue
+        let growth = level > 0 ? slope * 3600 / level * 100 : 0
+
+        // Serial correlation of the floor about its robust trend inflates Var(S) (Yue & Wang).
+        var meanResidual = 0.0
+        for i in first..<ring.count { meanResidual += ring.floor(i) - slope * ring[i].time }
+        meanResidual /= Double(n)
+        var lagged = 0.0
+        var squared = 0.0
+        var previous = ring.floor(first) - slope * ring[first].time - meanResidual
+        squared += previous * previous
+        for i in (first + 1)..<ring.count {
+            let residual = ring.floor(i) - slope * ring[i].time - meanResidual
+            lagged += residual * previous
+            squared += residual * residual
+            previous = residual
+        }
+        let rho = squared > 0 ? lagged / squared : 0
+        let inflation = min(configuration.maximumVarianceInflation,
+                            MannKendall.serialCorrelationInflation(rho: rho, count: n))
+        let z = rawZ / inflation.squareRoot()
+
+        let recentCount = max(4, n / 3)
+        let recentSlope = robustFloorSlopePerSecond(lastBuckets: recentCount) ?? 0
+        // Judged on a sub-window, the slope must also keep up with the whole window's: a warm-up
+        // that began before the sub-window decelerates across the whole window.
+        let wholeSlope = n < ring.count ? robustFloorSlopePerSecond(lastBuckets: ring.count) ?? 0 : slope
+        let reference = max(slope, wholeSlope)
+        let continuation = reference > 0 ? recentSlope / reference : 0
+
+        let nowSeconds = Double(timestampMs - originMs) / 1000
+        var exhaustionMs: Int64?
+        if let limit, slope > 0, fit.count >= 2 {
+            let current = fit.fittedValue(atTime: nowSeconds)
+            let secondsLeft = max(0, (limit - current) / slope)
+            if secondsLeft < 1e12 { exhaustionMs = timestampMs + Int64(secondsLeft * 1000) }
+        }
+        let windowStartMs = originMs + Int64((ring[first].firstTime * 1000).rounded())
+        let assessment = LeakAssessment(
+            judgedAtMs: timestampMs, slopePerHour: slope * 3600, growthPercentPerHour: growth,
+            leastSquaresSlopePerHour: (fit.slopePerSecond ?? 0) * 3600, trendZ: z,
+            confidence: ElementaryMath.normalCDF(z), continuationRatio: continuation,
+            windowStartMs: windowStartMs, windowSeconds: Double(timestampMs - windowStartMs) / 1000,
+            onsetMs: windowStartMs, projectedExhaustionMs: exhaustionMs)
+        var mayBeCyclic = growth < configuration.maximumCyclicGrowthPercentPerHour
+        if mayBeCyclic, let rise = cycleFloors.riseOverOneCycle, level > 0,
+           rise / level * 100 >= configuration.cycleSwingPercent {
+            mayBeCyclic = false
+        }
+        let slotSeconds = configuration.cyclePeriodSeconds / Double(CycleFloors.slotsPerCycle)
+        let windowSlots = Int((Double(n) * configuration.bucketSeconds / slotSeconds).rounded(.up))
+        return Evidence(assessment: assessment, isStepLike: floorIsStepLike(lastBuckets: n), mayBeCyclic: mayBeCyclic,
+                        makesNewHighs: cycleFloors.latestIsAboveOlderSlots(recentSlots: windowSlots))
+    }
+
+    /// Theil–Sen slope (per second) of the floors of the most recent `lastBuckets` buckets.
+    private func robustFloorSlopePerSecond(lastBuckets: Int) -> Double? {
+        let count = min(lastBuckets, ring.count)
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * max(count, 1)) { scratch in
+            let times = UnsafeMutableBufferPointer(rebasing: scratch[0..<count])
+            let floors = UnsafeMutableBufferPointer(rebasing: scratch[count..<(2 * count)])
+            ring.copyTail(count, times: times, floors: floors)
+            return TheilSen.slope(times: UnsafeBufferPointer(times), values: UnsafeBufferPointer(floors))
+        }
+    }
+
+    /// True when one mean shift explains the floor much better than a straight line: a single
+    /// step (a cache enabled, a batch loaded) rather than continuing growth.
+    private func floorIsStepLike(lastBuckets n: Int) -> Bool {
+        guard n >= 6 else { return false }
+        let first = ring.count - n
+        var line = TrendMoments()
+        for i in first..<ring.count { line.add(time: ring[i].time, value: ring.floor(i)) }
+        let lineSSE = line.residualSumOfSquares
+        // Values relative to the first floor keep the prefix sums of squares well conditioned.
+        let base = ring.floor(first)
+        var totalSum = 0.0
+        var totalSquares = 0.0
+        for i in first..<ring.count {
+            let v = ring.floor(i) - base
+            totalSum += v
+            totalSquares += v * v
+        }
+        var leftSum = 0.0
+        var leftSquares = 0.0
+        var bestSplitSSE = Double.infinity
+        for k in 1..<(n - 1) {
+            let v = ring.floor(first + k - 1) - base
+            leftSum += v
+            leftSquares += v * v
+            guard k >= 2, n - k >= 2 else { continue }
+            let left = leftSquares - leftSum * leftSum / Double(k)
+            let rightSum = totalSum - leftSum
+            let right = (totalSquares - leftSquares) - rightSum * rightSum / Double(n - k)
+            bestSplitSSE = min(bestSplitSSE, left + right)
+        }
+        return bestSplitSSE < configuration.stepDominance * lineSSE
+    }
+
+    // MARK: Introspection
+
+    /// Least-squares moments of every sample in the long window: the closed buckets in the ring
+    /// plus the open bucket. Times are seconds since ``segmentStartMs``.
+    public var longWindowFit: TrendMoments {
+        var fit = longFit
+        fit.merge(openMoments)
+        return fit
+    }
+
+    /// Least-squares moments of the short window (its closed buckets plus the open one).
+    public var shortWindowFit: TrendMoments {
+        var fit = shortFit
+        fit.merge(openMoments)
+        return fit
+    }
+
+    /// Time of the first sample inside the long window, ms since the epoch.
+    public var longWindowStartMs: Int64 {
+        originMs + Int64(((ring.count > 0 ? ring[0].firstTime : openFirstTime) * 1000).rounded())
+    }
+
+    /// Start of the current segment, ms since the epoch.
+    public var segmentStartMs: Int64 { originMs }
+
+    /// Bytes of state this series holds: the struct itself plus the ring's reserved buffer.
+    public var stateBytes: Int {
+        MemoryLayout<SeriesDetector>.size + ring.reservedBytes + cycleFloors.reservedBytes
+    }
+}
