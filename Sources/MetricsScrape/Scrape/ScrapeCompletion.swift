@@ -29,7 +29,10 @@ enum ScrapeCompletion {
 
         let format = ExpositionFormat(contentType: transfer.infoString(CURLINFO_CONTENT_TYPE))
         let relabeling = target.metricRelabeling
-        var collector = ScrapeSampleCollector(filter: relabeling.nameFilter, decisions: transfer.nameDecisions)
+        // Without metric_relabel_configs the collector attaches the target labels itself.
+        var collector = ScrapeSampleCollector(filter: relabeling.nameFilter,
+                                              targetLabels: relabeling.rules.isEmpty ? target.labels : nil,
+                                              decisions: transfer.nameDecisions)
         transfer.nameDecisions = MetricNameDecisions()  // moved into the collector so the dictionary is not copied on write
         do {
             try ExpositionParser(format: format).parse(transfer.body, into: &collector)
@@ -41,9 +44,13 @@ enum ScrapeCompletion {
         }
         transfer.nameDecisions = collector.decisions
         result.samplesScraped = collector.scraped
-        result.samples.reserveCapacity(collector.samples.count)
-        for sample in collector.samples {
-            if let relabeled = relabeling.apply(to: sample, targetLabels: target.labels) { result.samples.append(relabeled) }
+        if relabeling.rules.isEmpty {
+            result.samples = collector.samples
+        } else {
+            result.samples.reserveCapacity(collector.samples.count)
+            for sample in collector.samples {
+                if let relabeled = relabeling.apply(to: sample, targetLabels: target.labels) { result.samples.append(relabeled) }
+            }
         }
         return result
     }
