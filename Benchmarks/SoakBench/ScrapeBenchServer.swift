@@ -2,6 +2,8 @@
 import Glibc
 #endif
 import Dispatch
+// Once another file of this target imports CCurl, the socket constants (SOCK_STREAM, …) are
+// found only through it (curl.h includes <sys/socket.h> into that module).
 import CCurl
 import Foundation
 
