@@ -391,15 +391,25 @@ public struct SeriesDetector: Sendable {
             confidence: ElementaryMath.normalCDF(z), continuationRatio: continuation,
             windowStartMs: windowStartMs, windowSeconds: Double(timestampMs - windowStartMs) / 1000,
             onsetMs: windowStartMs, projectedExhaustionMs: exhaustionMs)
-        var mayBeCyclic = growth < configuration.maximumCyclicGrowthPercentPerHour
+        // "Faster than a cycle" must hold for the lower end of the growth estimate: the floor
+        // line's standard error, widened for serial correlation, two of them below the slope.
+        var floorLine = TrendMoments()
+        for i in first..<ring.count { floorLine.add(time: ring[i].time, value: ring.floor(i)) }
+        let slopeError = (floorLine.slopeStandardError ?? .infinity) * inflation.squareRoot()
+        let growthLowerBound = level > 0 ? (slope - 1 * slopeError) * 3600 / level * 100 : 0
+        var mayBeCyclic = growthLowerBound < configuration.maximumCyclicGrowthPercentPerHour
         if mayBeCyclic, let rise = cycleFloors.riseOverOneCycle, level > 0,
            rise / level * 100 >= configuration.cycleSwingPercent {
             mayBeCyclic = false
         }
         let slotSeconds = configuration.cyclePeriodSeconds / Double(CycleFloors.slotsPerCycle)
         let windowSlots = Int((Double(n) * configuration.bucketSeconds / slotSeconds).rounded(.up))
+        // A rise no larger than a fall the series has already shown may be an excursion that
+        // reverts (a wandering series, the rising half of a cycle), not a leak.
+        let pastFall = cycleFloors.largestFall
+        let exceedsPastFalls = pastFall <= 0 || cycleFloors.riseWithinLatest(windowSlots) > pastFall
         return Evidence(assessment: assessment, isStepLike: floorIsStepLike(lastBuckets: n), mayBeCyclic: mayBeCyclic,
-                        makesNewHighs: cycleFloors.latestIsAboveOlderSlots(recentSlots: windowSlots))
+                        makesNewHighs: cycleFloors.latestIsAboveOlderSlots(recentSlots: windowSlots) && exceedsPastFalls)
     }
 
     /// Theil–Sen slope (per second) of the floors of the most recent `lastBuckets` buckets.
