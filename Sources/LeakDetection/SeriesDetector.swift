@@ -17,6 +17,22 @@
 /// }
 /// ```
 public struct SeriesDetector: Sendable {
+    // The fields every sample touches come first, so they share two cache lines: with
+    // thousands of series interleaved, the per-sample cost is mostly cache misses.
+    private var openMoments = TrendMoments()
+    private var openFloor = Double.infinity
+    private var openFirstTime = 0.0
+    private var lastClosedMinimum = Double.nan
+    private var openIndex: Int64 = 0
+    private var originMs: Int64 = 0
+    private var lastMs: Int64 = 0
+    private let bucketMs: Int64
+    private let gapMs: Int64
+    private let collapseFraction: Double
+    private var segmentSampleCount = 0
+    private var hasSegment = false
+    private let usesFloor: Bool
+
     /// Windows and thresholds.
     public let configuration: DetectorConfiguration
     /// What the series measures.
@@ -29,23 +45,10 @@ public struct SeriesDetector: Sendable {
     /// resolution). While a leak persists it is not refreshed; ``currentAssessment()`` is.
     public private(set) var lastAssessment: LeakAssessment?
 
-    private let bucketMs: Int64
-    private let usesFloor: Bool
-    private let gapMs: Int64
-    private var hasSegment = false
-    private var originMs: Int64 = 0
-    private var lastMs: Int64 = 0
-    private var segmentSampleCount = 0
     private var segmentVersion: String?
     private var segmentReason: SegmentBreak = .firstSample
     private var pendingBreak: SegmentBreak?
     private var pendingVersion: String?
-
-    private var openIndex: Int64 = 0
-    private var openMoments = TrendMoments()
-    private var openFloor = Double.infinity
-    private var openFirstTime = 0.0
-    private var lastClosedMinimum = Double.nan
 
     private var ring: BucketRing
     private var longFit = TrendMoments()
@@ -71,6 +74,7 @@ public struct SeriesDetector: Sendable {
         bucketMs = Int64((configuration.bucketSeconds * 1000).rounded())
         usesFloor = resource == .memory || resource == .other
         gapMs = Int64((configuration.scrapeGapSeconds * 1000).rounded())
+        collapseFraction = configuration.collapseFraction
         ring = BucketRing(capacity: configuration.windowBuckets)
         recentBuckets = max(configuration.minimumJudgedBuckets, configuration.windowBuckets / 2)
         cycleFloors = CycleFloors(configuration: configuration)
@@ -136,8 +140,8 @@ public struct SeriesDetector: Sendable {
     private func segmentBreak(timestampMs: Int64, value: Double) -> SegmentBreak? {
         if timestampMs < lastMs { return .timeWentBackwards }
         if timestampMs - lastMs > gapMs { return .scrapeGap }
-        let reference = ring.count > 0 ? lastClosedMinimum : openFloor
-        if reference > 0, value < configuration.collapseFraction * reference { return .valueCollapse }
+        let reference = lastClosedMinimum.isNaN ? openFloor : lastClosedMinimum
+        if reference > 0, value < collapseFraction * reference { return .valueCollapse }
         return nil
     }
 
