@@ -114,6 +114,7 @@ public struct SeriesDetector: Sendable {
     /// `process_start_time_seconds` changed (``SegmentBreak/restart``) or a new version was rolled
     /// out (``SegmentBreak/versionChange``). The next sample starts the new segment, labelled
     /// `version` (nil keeps the current label). Returns the summary of the segment that ended.
+    /// - warning: Call it only for real discontinuities; every segment restarts warm-up.
     @discardableResult
     public mutating func beginSegment(reason: SegmentBreak, version: String? = nil) -> SegmentSummary? {
         pendingVersion = version ?? segmentVersion
