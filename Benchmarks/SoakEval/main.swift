@@ -15,7 +15,9 @@ var draws = 20
 var tuningSeed: UInt64 = 1
 // Seed 2 was also looked at (traced) while tuning, so it is reported as tuning too.
 var secondTuningSeed: UInt64 = 2
-var heldOutSeed: UInt64 = 20_261_126
+// 20261126 was the held-out seed of an earlier configuration; after it had been looked at, one
+// more tuning round followed, so the final held-out seed is a fresh one.
+var heldOutSeed: UInt64 = 4242
 var verbose = false
 var traced: String?
 var openMetricsPath: String?
