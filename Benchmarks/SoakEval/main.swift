@@ -107,7 +107,10 @@ func evaluate(seed: UInt64, title: String, draws: Int, verbose: Bool, configurat
               + padded(formatted(score.delayHours(quantile: 0.5)) + " h", 14)
               + formatted(score.delayHours(quantile: 0.9)) + " h")
     }
-    print("  ours: false alarms by shape \(ours.falseAlarmShapes.sorted { $0.key < $1.key }), misses \(ours.missedShapes.sorted { $0.key < $1.key })")
+    func byShape(_ counts: [String: Int]) -> String {
+        counts.isEmpty ? "none" : counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+    }
+    print("  ours: false alarms by shape: \(byShape(ours.falseAlarmShapes)); misses by shape: \(byShape(ours.missedShapes))")
 }
 
 if let openMetricsPath {
