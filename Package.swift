@@ -10,11 +10,13 @@ let package = Package(
         .library(name: "MetricsScrape", targets: ["MetricsScrape"]),
         .library(name: "SeriesStore", targets: ["SeriesStore"]),
         .library(name: "LeakDetection", targets: ["LeakDetection"]),
+        .library(name: "SoakDaemon", targets: ["SoakDaemon"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // libcurl: the scraper's HTTP(S) client. The shim wraps variadic curl_easy_setopt.
@@ -31,14 +33,28 @@ let package = Package(
         ),
         .target(
             name: "MetricsScrape",
-            dependencies: ["CCurl", .product(name: "Yams", package: "Yams")]
+            dependencies: [
+                "CCurl", .product(name: "Yams", package: "Yams"),
+                // Warnings (insecure_skip_verify, discovery failures) go to the caller's logger.
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .target(name: "SeriesStore", dependencies: ["CSQLite"]),
         .target(name: "LeakDetection"),
+        // The always-on monitor's logic (alert hooks, outbox), kept out of the thin `soak`
+        // executable so tests can reach it.
+        .target(
+            name: "SoakDaemon",
+            dependencies: [
+                "CCurl",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .executableTarget(
             name: "SoakMonitor",
             dependencies: [
-                "MetricsScrape", "SeriesStore", "LeakDetection",
+                "MetricsScrape", "SeriesStore", "LeakDetection", "SoakDaemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -62,9 +78,22 @@ let package = Package(
             dependencies: ["MetricsScrape"],
             path: "Fuzz/ExpositionFuzz"
         ),
-        .testTarget(name: "MetricsScrapeTests", dependencies: ["MetricsScrape"]),
+        .testTarget(
+            name: "MetricsScrapeTests",
+            dependencies: ["MetricsScrape", .product(name: "Logging", package: "swift-log")]
+        ),
+        // The crash test's child: SeriesStoreTests launches it from the build folder and SIGKILLs it.
+        .executableTarget(
+            name: "StoreCrashChild",
+            dependencies: ["SeriesStore"],
+            path: "Tests/StoreCrashChild"
+        ),
         .testTarget(name: "SeriesStoreTests", dependencies: ["SeriesStore"]),
         .testTarget(name: "LeakDetectionTests", dependencies: ["LeakDetection"]),
+        .testTarget(
+            name: "SoakDaemonTests",
+            dependencies: ["SoakDaemon", .product(name: "Crypto", package: "swift-crypto")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -113,8 +113,3 @@ func httpGet(_ url: String) -> [UInt8]? {
     _ = soak_curl_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
     return status == 200 ? sink.bytes : nil
 }
-
-struct BenchError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}

@@ -19,5 +19,12 @@ static inline CURLcode soak_curl_easy_getinfo_string(CURL *h, CURLINFO i, char *
 static inline CURLcode soak_curl_easy_getinfo_off_t(CURL *h, CURLINFO i, curl_off_t *v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode soak_curl_easy_getinfo_pointer(CURL *h, CURLINFO i, void **v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLMcode soak_curl_multi_setopt_long(CURLM *m, CURLMoption o, long v) { return curl_multi_setopt(m, o, v); }
+// curl_easy_setopt with a struct curl_blob: in-memory PEM (kubeconfig *-data fields), copied by libcurl.
+static inline CURLcode soak_curl_easy_setopt_blob(CURL *h, CURLoption o, const void *data, size_t len) {
+    struct curl_blob blob = { (void *)data, len, CURL_BLOB_COPY };
+    return curl_easy_setopt(h, o, &blob);
+}
+// CURLAUTH_BASIC is a macro with a cast, which Swift does not import.
+static const long SOAK_CURLAUTH_BASIC = (long)CURLAUTH_BASIC;
 
 #endif

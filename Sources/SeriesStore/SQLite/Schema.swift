@@ -1,0 +1,97 @@
+/// The database layout and how older layouts are brought up to date.
+///
+/// `PRAGMA user_version` holds the schema version. Opening runs every migration above the
+/// file's version, each in its own transaction that also sets the new version, so a crash in
+/// the middle leaves a consistent older version that the next open migrates again. A file with a
+/// version above `currentVersion` is refused (`.schemaTooNew`) rather than misread.
+/// Version 0 is an empty (new) file. A later issue appends e.g. the alert outbox as version 2.
+enum Schema {
+    /// One step from `version - 1` to `version`.
+    struct Migration: Sendable {
+        let version: Int64
+        let sql: String
+    }
+
+    static let migrations: [Migration] = [
+        Migration(version: 1, sql: """
+            CREATE TABLE series (
+                id INTEGER PRIMARY KEY,
+                metric TEXT NOT NULL,
+                labels TEXT NOT NULL,                 -- LabelText: a="1",b="2", sorted
+                sealed_end_ms INTEGER,                -- last timestamp in sealed chunks: resume point
+                sealed_last_value INTEGER,            -- its value's bit pattern: duplicate detection
+                UNIQUE (metric, labels)
+            );
+            CREATE TABLE chunk (                      -- sealed chunks, append-only (rowid order = write order)
+                id INTEGER PRIMARY KEY,
+                series_id INTEGER NOT NULL,
+                start_ms INTEGER NOT NULL,
+                end_ms INTEGER NOT NULL,
+                data BLOB NOT NULL                    -- ChunkEncoder bytes
+            );
+            -- Covers range reads and per-series retention (end_ms read from the index, not the row).
+            CREATE INDEX chunk_by_series ON chunk (series_id, start_ms, end_ms);
+            CREATE TABLE head_chunk (                 -- each series' open chunk, re-written at flush
+                series_id INTEGER PRIMARY KEY,
+                start_ms INTEGER NOT NULL,
+                end_ms INTEGER NOT NULL,
+                data BLOB NOT NULL
+            );
+            CREATE TABLE rollup_chunk (               -- 5-minute rollups of one sealed chunk
+                id INTEGER PRIMARY KEY,
+                series_id INTEGER NOT NULL,
+                start_ms INTEGER NOT NULL,
+                end_ms INTEGER NOT NULL,
+                data BLOB NOT NULL                    -- RollupCodec bytes
+            );
+            CREATE INDEX rollup_by_series ON rollup_chunk (series_id, start_ms, end_ms);
+            CREATE TABLE metric_family (
+                name TEXT PRIMARY KEY,
+                type TEXT NOT NULL,
+                help TEXT,
+                unit TEXT
+            );
+            CREATE TABLE scrape_health (
+                id INTEGER PRIMARY KEY,
+                target TEXT NOT NULL,
+                time_ms INTEGER NOT NULL,
+                up INTEGER NOT NULL,
+                duration_seconds REAL NOT NULL,
+                samples_scraped INTEGER NOT NULL,
+                error TEXT
+            );
+            CREATE INDEX scrape_health_by_target ON scrape_health (target, time_ms);
+            CREATE INDEX scrape_health_by_time ON scrape_health (time_ms);
+            CREATE TABLE marker (
+                id INTEGER PRIMARY KEY,
+                kind TEXT NOT NULL,                   -- restart | version_change | other text
+                target TEXT NOT NULL,
+                time_ms INTEGER NOT NULL,
+                detail TEXT NOT NULL
+            );
+            CREATE INDEX marker_by_time ON marker (time_ms);
+            CREATE INDEX marker_by_target ON marker (target, time_ms);
+            """),
+    ]
+
+    /// The version this build writes.
+    static var currentVersion: Int64 { migrations.last?.version ?? 0 }
+
+    /// Brings `database` to `currentVersion`, or throws `.schemaTooNew`.
+    static func migrate(_ database: Database, upTo target: Int64 = currentVersion) throws(StoreError) {
+        let found = try database.scalarInt("PRAGMA user_version") ?? 0
+        if found > currentVersion {
+            throw StoreError(kind: .schemaTooNew,
+                             message: "schema version \(found) is newer than this build's \(currentVersion)",
+                             path: database.path)
+        }
+        for migration in migrations where migration.version > found && migration.version <= target {
+            try database.transaction { () throws(StoreError) in
+                try database.execute(migration.sql)
+                // PRAGMA takes no bound parameters; the value is our own integer constant.
+                try database.execute("PRAGMA user_version = \(migration.version)")
+            }
+        }
+        database.clearStatementCache()
+    }
+}

@@ -1,0 +1,71 @@
+/// One PromQL label matcher: `name="v"`, `name!="v"`, `name=~"re"`, `name!~"re"`.
+///
+/// As in Prometheus, an absent label matches as the empty string, and regular expressions are
+/// fully anchored (`=~"foo"` matches only `foo`, write `=~"foo.*"` for a prefix). Regexes use
+/// Swift `Regex` syntax, which agrees with RE2 for the constructs selectors use (classes,
+/// alternation, repetition, `(?i)`).
+public struct LabelMatcher: Sendable, CustomStringConvertible {
+    public enum Operator: String, Sendable {
+        case equal = "="
+        case notEqual = "!="
+        case matchesRegex = "=~"
+        case notMatchesRegex = "!~"
+    }
+
+    public let name: String
+    public let op: Operator
+    public let value: String
+    private let regex: AnchoredRegex?
+
+    /// - throws: `.invalidSelector` when a regex does not compile.
+    public init(_ name: String, _ op: Operator, _ value: String) throws(StoreError) {
+        self.name = name
+        self.op = op
+        self.value = value
+        switch op {
+        case .equal, .notEqual: regex = nil
+        case .matchesRegex, .notMatchesRegex: regex = try AnchoredRegex(value)
+        }
+    }
+
+    /// Whether a label value (``""`` for absent) satisfies the matcher.
+    public func matches(_ labelValue: String) -> Bool {
+        switch op {
+        case .equal: labelValue == value
+        case .notEqual: labelValue != value
+        case .matchesRegex: regex!.matches(labelValue)
+        case .notMatchesRegex: !regex!.matches(labelValue)
+        }
+    }
+
+    public var description: String {
+        var escaped = ""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\\": escaped += "\\\\"
+            case "\"": escaped += "\\\""
+            case "\n": escaped += "\\n"
+            default: escaped.unicodeScalars.append(scalar)
+            }
+        }
+        return "\(name)\(op.rawValue)\"\(escaped)\""
+    }
+}
+
+/// A regular expression that must match a whole string.
+struct AnchoredRegex: @unchecked Sendable {
+    // `Regex<AnyRegexOutput>` is immutable once built; matching does not mutate it.
+    private let regex: Regex<AnyRegexOutput>
+
+    init(_ pattern: String) throws(StoreError) {
+        do {
+            regex = try Regex("^(?:" + pattern + ")$")
+        } catch {
+            throw StoreError(kind: .invalidSelector, message: "bad regular expression \"\(pattern)\": \(error)")
+        }
+    }
+
+    func matches(_ text: String) -> Bool {
+        (try? regex.wholeMatch(in: text)) != nil
+    }
+}

@@ -1,0 +1,65 @@
+import ArgumentParser
+import MetricsScrape
+
+/// `soak check-config FILE`: validates a configuration and lists every problem, or summarises
+/// the jobs and targets it defines.
+struct CheckConfigCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check-config",
+        abstract: "Validates a SoakMonitor configuration file.",
+        discussion: """
+            Prints every problem with its file, line and YAML path, for example
+              soak.yml:12: scrape_configs[0].tls_config.ca_fil: unknown key
+            and exits with status 1. Unknown keys are problems: a typo must not be silently ignored.
+            When the file is valid, prints each job with its interval, timeout and targets.
+
+            Example:
+              soak check-config /etc/soak/soak.yml
+            """
+    )
+
+    @Argument(help: "The YAML configuration file (Prometheus-style global and scrape_configs).")
+    var file: String
+
+    @Flag(help: "Do not require that CA, certificate, key and credentials files exist (for a config written for another machine).")
+    var skipFileChecks = false
+
+    func run() throws {
+        let config: SoakConfig
+        do {
+            config = try SoakConfig.load(path: file, checkFiles: !skipFileChecks)
+        } catch {
+            for problem in error.problems { print(problem.description) }
+            print("\(file): \(error.problems.count) problem\(error.problems.count == 1 ? "" : "s")")
+            throw ExitCode(1)
+        }
+        print(Self.summary(of: config))
+    }
+
+    static func summary(of config: SoakConfig) -> String {
+        var lines = ["\(config.file): valid, \(config.scrapeConfigs.count) job\(config.scrapeConfigs.count == 1 ? "" : "s")"]
+        for job in config.scrapeConfigs {
+            let staticTargets = job.targets(from: job.staticConfigs.flatMap { group in
+                group.targets.map { address -> LabelSet in
+                    var set = LabelSet(group.labels)
+                    set["__address__"] = address
+                    return set
+                }
+            })
+            var line = "  \(job.jobName): every \(PrometheusDuration.format(job.scrapeIntervalSeconds)), timeout \(PrometheusDuration.format(job.scrapeTimeoutSeconds))"
+            if let preset = job.preset { line += ", preset \(preset.rawValue)" }
+            line += job.keepAllMetrics ? ", all metrics" : ", leak-detection keep-list"
+            lines.append(line)
+            for target in staticTargets { lines.append("    \(target.redactedURL)") }
+            for sd in job.kubernetesSDConfigs {
+                let source = sd.apiServer.map { CredentialRedactor.redactURL($0) } ?? sd.kubeconfigFile.map { "kubeconfig \($0)" } ?? "in-cluster service account"
+                var text = "    kubernetes \(sd.role.rawValue)s via \(source), every \(PrometheusDuration.format(sd.refreshIntervalSeconds))"
+                if let selector = sd.labelSelector { text += ", selector \(selector)" }
+                if !sd.namespaces.isEmpty { text += ", namespaces \(sd.namespaces.joined(separator: ","))" }
+                lines.append(text)
+            }
+            if job.tls.insecureSkipVerify { lines.append("    warning: TLS verification disabled (insecure_skip_verify)") }
+        }
+        return lines.joined(separator: "\n")
+    }
+}
