@@ -19,6 +19,8 @@ var secondTuningSeed: UInt64 = 2
 // more tuning round followed, so the final held-out seed is a fresh one.
 var heldOutSeed: UInt64 = 4242
 var verbose = false
+/// Only the tuning seeds: for experiments, so the held-out seeds stay unseen until the final run.
+var tuningOnly = false
 var traced: String?
 var openMetricsPath: String?
 var configuration = DetectorConfiguration()
@@ -30,6 +32,7 @@ while !arguments.isEmpty {
     case "--tuning-seed": tuningSeed = UInt64(arguments.removeFirst()) ?? tuningSeed
     case "--held-out-seed": heldOutSeed = UInt64(arguments.removeFirst()) ?? heldOutSeed
     case "--verbose": verbose = true
+    case "--tuning-only": tuningOnly = true
     case "--trace": traced = arguments.removeFirst()
     case "--write-openmetrics": openMetricsPath = arguments.removeFirst()
     case "--set":
@@ -51,7 +54,7 @@ while !arguments.isEmpty {
         default: print("unknown field \(pair[0])"); exit(2)
         }
     default:
-        print("usage: SoakEval [--draws N] [--tuning-seed S] [--held-out-seed S] [--verbose]")
+        print("usage: SoakEval [--draws N] [--tuning-seed S] [--held-out-seed S] [--tuning-only] [--verbose] [--set FIELD=VALUE]")
         exit(2)
     }
 }
@@ -142,5 +145,6 @@ if let traced {
 }
 print("SoakEval — leak detection on the labelled synthetic corpus (\(draws) draws per shape)")
 evaluate(seed: tuningSeed, title: "Tuning corpus", draws: draws, verbose: verbose, configuration: configuration)
-evaluate(seed: secondTuningSeed, title: "Tuning corpus (second seed)", draws: draws, verbose: false, configuration: configuration)
+evaluate(seed: secondTuningSeed, title: "Tuning corpus (second seed)", draws: draws, verbose: verbose, configuration: configuration)
+if tuningOnly { exit(0) }
 evaluate(seed: heldOutSeed, title: "Held-out corpus", draws: draws, verbose: verbose, configuration: configuration)
