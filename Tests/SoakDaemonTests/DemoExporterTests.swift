@@ -12,9 +12,15 @@ final class DemoExporterTests: XCTestCase {
         return Dictionary(parsed.samples.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
     }
 
-    /// The lowest RSS over one GC cycle (8 s), sampled each second: the post-GC floor.
+    /// The post-GC floor: the lowest RSS of each 8-s GC cycle (sampled each second), averaged
+    /// over four cycles so that the exporter's noise does not decide the figure.
     private func rssFloor(_ exporter: DemoExporter, from t: Double) throws -> Double {
-        try (0..<8).map { try values(exporter, at: t + Double($0))["process_resident_memory_bytes"]! }.min()!
+        var sum = 0.0
+        for cycle in 0..<4 {
+            let start = t + Double(cycle * 8)
+            sum += try (0..<8).map { try values(exporter, at: start + Double($0))["process_resident_memory_bytes"]! }.min()!
+        }
+        return sum / 4
     }
 
     func testLeakingHeapFloorRisesThreePercentPerMinuteUnderTheSawtooth() throws {

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import ServiceLifecycle
 
 /// Serves `soak demo`'s exporters on loopback: one Hummingbird application per exporter, each on
 /// its own kernel-chosen 127.0.0.1 port, answering `GET /metrics` as a component would.
@@ -17,51 +18,51 @@ public final class DemoExporterServer: Sendable {
     }
 
     public let endpoints: [Endpoint]
+    private let group: ServiceGroup
     private let task: Task<Void, Never>
 
-    private init(endpoints: [Endpoint], task: Task<Void, Never>) {
+    private init(endpoints: [Endpoint], group: ServiceGroup, task: Task<Void, Never>) {
         self.endpoints = endpoints
+        self.group = group
         self.task = task
     }
 
     /// Starts every exporter and returns once all are listening.
     public static func start(_ exporters: [DemoExporter], logger: Logger) async throws -> DemoExporterServer {
         let ports = PortCollector(count: exporters.count)
+        var quiet = logger
+        quiet.logLevel = .warning
+        let applications = exporters.enumerated().map { index, exporter in
+            let router = Router()
+            router.get("metrics") { _, _ -> Response in
+                let elapsed = Date().timeIntervalSince1970 - exporter.processStartSeconds
+                var headers = HTTPFields()
+                headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
+                return Response(status: .ok, headers: headers,
+                                body: .init(byteBuffer: ByteBuffer(string: exporter.exposition(elapsedSeconds: elapsed))))
+            }
+            return Application(
+                router: router,
+                configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "soak-demo-\(exporter.job)"),
+                onServerRunning: { channel in await ports.set(index, channel.localAddress?.port ?? -1) },
+                logger: quiet)
+        }
+        let group = ServiceGroup(services: applications, logger: quiet)
         let task = Task {
-            await withTaskGroup(of: Void.self) { group in
-                for (index, exporter) in exporters.enumerated() {
-                    group.addTask {
-                        let router = Router()
-                        router.get("metrics") { _, _ -> Response in
-                            let elapsed = Date().timeIntervalSince1970 - exporter.processStartSeconds
-                            var headers = HTTPFields()
-                            headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
-                            return Response(status: .ok, headers: headers,
-                                            body: .init(byteBuffer: ByteBuffer(string: exporter.exposition(elapsedSeconds: elapsed))))
-                        }
-                        var quiet = logger
-                        quiet.logLevel = .warning
-                        let app = Application(
-                            router: router,
-                            configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "soak-demo-\(exporter.job)"),
-                            onServerRunning: { channel in await ports.set(index, channel.localAddress?.port ?? -1) },
-                            logger: quiet)
-                        do {
-                            try await app.runService()
-                        } catch {
-                            await ports.set(index, -1)
-                        }
-                    }
-                }
+            do {
+                try await group.run()
+            } catch {
+                await ports.failAll()
             }
         }
         let bound = try await ports.all()
-        return DemoExporterServer(endpoints: zip(exporters, bound).map { Endpoint(exporter: $0, port: $1) }, task: task)
+        return DemoExporterServer(endpoints: zip(exporters, bound).map { Endpoint(exporter: $0, port: $1) },
+                                  group: group, task: task)
     }
 
-    /// Stops every exporter.
+    /// Stops every exporter gracefully and waits until they are closed.
     public func stop() async {
-        task.cancel()
+        await group.triggerGracefulShutdown()
         await task.value
     }
 }
@@ -79,6 +80,10 @@ private actor PortCollector {
             waiters.forEach { $0.resume() }
             waiters.removeAll()
         }
+    }
+
+    func failAll() {
+        for index in ports.indices where ports[index] == nil { set(index, -1) }
     }
 
     func all() async throws -> [Int] {
