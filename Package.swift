@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
     ],
     targets: [
@@ -51,8 +53,14 @@ let package = Package(
                 "CCurl", "MetricsScrape", "SeriesStore", "LeakDetection",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                // HTTP surface: /metrics, /healthz, /-/ready, /api/v1 (Sources/SoakDaemon/HTTP).
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                // Own metrics: recorded through swift-metrics; the Prometheus backend is
+                // bootstrapped once by the executable (SelfMetrics/SelfMetricsBootstrap).
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         .executableTarget(
@@ -96,7 +104,14 @@ let package = Package(
         .testTarget(name: "LeakDetectionTests", dependencies: ["LeakDetection"]),
         .testTarget(
             name: "SoakDaemonTests",
-            dependencies: ["SoakDaemon", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [
+                "SoakDaemon", "MetricsScrape", "CCurl",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]
