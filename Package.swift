@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
     ],
     targets: [
         // libcurl: the scraper's HTTP(S) client. The shim wraps variadic curl_easy_setopt.
@@ -46,9 +47,11 @@ let package = Package(
         .target(
             name: "SoakDaemon",
             dependencies: [
-                "CCurl",
+                "CCurl", "MetricsScrape", "SeriesStore", "LeakDetection",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                // `soak run`'s services (scraping, pipeline, outbox, retention) and graceful shutdown.
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(
@@ -57,6 +60,7 @@ let package = Package(
                 "MetricsScrape", "SeriesStore", "LeakDetection", "SoakDaemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // `make bench`: release-build throughput figures printed beside the peers' (see BENCHMARKS.md).
@@ -92,7 +96,11 @@ let package = Package(
         .testTarget(name: "LeakDetectionTests", dependencies: ["LeakDetection"]),
         .testTarget(
             name: "SoakDaemonTests",
-            dependencies: ["SoakDaemon", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [
+                "SoakDaemon", "MetricsScrape", "SeriesStore", "LeakDetection",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]
