@@ -51,5 +51,7 @@ func runDetectorBenchmarks(arguments: [String]) {
 
     let state = bank.detector(0).stateBytes
     report("detector: state per series (struct + buffers)", Double(state), "bytes", target: 4096, higherIsBetter: false)
+    let structBytes = MemoryLayout<SeriesDetector>.size
+    print("detector: state = \(structBytes)-byte struct + \(state - structBytes) bytes of ring and hourly-floor buffers")
     print("detector: \(events) events raised while measuring (\(bank.watchedCount) series)")
 }

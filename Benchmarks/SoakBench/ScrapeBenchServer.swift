@@ -2,6 +2,9 @@
 import Glibc
 #endif
 import Dispatch
+// Once another file of this target imports CCurl, the socket constants (SOCK_STREAM, …) are
+// found only through it (curl.h includes <sys/socket.h> into that module).
+import CCurl
 import Foundation
 
 /// The scrape benchmark's exporters: `count` listening sockets on 127.0.0.1 (one per target,
@@ -143,9 +146,4 @@ final class ScrapeBenchServer: @unchecked Sendable {
         }
         return nil
     }
-}
-
-struct BenchError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
 }

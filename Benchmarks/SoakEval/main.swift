@@ -15,8 +15,12 @@ var draws = 20
 var tuningSeed: UInt64 = 1
 // Seed 2 was also looked at (traced) while tuning, so it is reported as tuning too.
 var secondTuningSeed: UInt64 = 2
-var heldOutSeed: UInt64 = 20_261_126
+// 20261126 was the held-out seed of an earlier configuration; after it had been looked at, one
+// more tuning round followed, so the final held-out seed is a fresh one.
+var heldOutSeed: UInt64 = 4242
 var verbose = false
+/// Only the tuning seeds: for experiments, so the held-out seeds stay unseen until the final run.
+var tuningOnly = false
 var traced: String?
 var openMetricsPath: String?
 var configuration = DetectorConfiguration()
@@ -28,6 +32,7 @@ while !arguments.isEmpty {
     case "--tuning-seed": tuningSeed = UInt64(arguments.removeFirst()) ?? tuningSeed
     case "--held-out-seed": heldOutSeed = UInt64(arguments.removeFirst()) ?? heldOutSeed
     case "--verbose": verbose = true
+    case "--tuning-only": tuningOnly = true
     case "--trace": traced = arguments.removeFirst()
     case "--write-openmetrics": openMetricsPath = arguments.removeFirst()
     case "--set":
@@ -49,7 +54,7 @@ while !arguments.isEmpty {
         default: print("unknown field \(pair[0])"); exit(2)
         }
     default:
-        print("usage: SoakEval [--draws N] [--tuning-seed S] [--held-out-seed S] [--verbose]")
+        print("usage: SoakEval [--draws N] [--tuning-seed S] [--held-out-seed S] [--tuning-only] [--verbose] [--set FIELD=VALUE]")
         exit(2)
     }
 }
@@ -105,7 +110,10 @@ func evaluate(seed: UInt64, title: String, draws: Int, verbose: Bool, configurat
               + padded(formatted(score.delayHours(quantile: 0.5)) + " h", 14)
               + formatted(score.delayHours(quantile: 0.9)) + " h")
     }
-    print("  ours: false alarms by shape \(ours.falseAlarmShapes.sorted { $0.key < $1.key }), misses \(ours.missedShapes.sorted { $0.key < $1.key })")
+    func byShape(_ counts: [String: Int]) -> String {
+        counts.isEmpty ? "none" : counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+    }
+    print("  ours: false alarms by shape: \(byShape(ours.falseAlarmShapes)); misses by shape: \(byShape(ours.missedShapes))")
 }
 
 if let openMetricsPath {
@@ -137,5 +145,6 @@ if let traced {
 }
 print("SoakEval — leak detection on the labelled synthetic corpus (\(draws) draws per shape)")
 evaluate(seed: tuningSeed, title: "Tuning corpus", draws: draws, verbose: verbose, configuration: configuration)
-evaluate(seed: secondTuningSeed, title: "Tuning corpus (second seed)", draws: draws, verbose: false, configuration: configuration)
+evaluate(seed: secondTuningSeed, title: "Tuning corpus (second seed)", draws: draws, verbose: verbose, configuration: configuration)
+if tuningOnly { exit(0) }
 evaluate(seed: heldOutSeed, title: "Held-out corpus", draws: draws, verbose: verbose, configuration: configuration)

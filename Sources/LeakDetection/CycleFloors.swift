@@ -55,6 +55,33 @@ struct CycleFloors: Sendable {
         return true
     }
 
+    /// The latest slot floor minus the lowest of the latest `recentSlots` slot floors: how far the
+    /// floor has risen within the judged window.
+    func riseWithinLatest(_ recentSlots: Int) -> Double {
+        guard count > 0 else { return 0 }
+        let capacity = Self.slotsPerCycle + 2
+        func slot(_ i: Int) -> Double { storage[(head + i) % capacity] }
+        let latest = slot(count - 1)
+        var lowest = latest
+        for i in max(0, count - recentSlots)..<count where slot(i) < lowest { lowest = slot(i) }
+        return latest - lowest
+    }
+
+    /// The largest fall from an earlier slot floor to a later one (0 if the floor never fell):
+    /// a series that has already fallen by this much has shown that its rises can revert.
+    var largestFall: Double {
+        let capacity = Self.slotsPerCycle + 2
+        func slot(_ i: Int) -> Double { storage[(head + i) % capacity] }
+        var highest = -Double.infinity
+        var fall = 0.0
+        for i in 0..<count {
+            let value = slot(i)
+            if value > highest { highest = value }
+            fall = max(fall, highest - value)
+        }
+        return fall
+    }
+
     mutating func removeAll() {
         storage.removeAll(keepingCapacity: true)
         head = 0

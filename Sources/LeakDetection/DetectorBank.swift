@@ -1,8 +1,11 @@
 /// A series as the bank knows it: metric name plus labels (without `__name__`).
 public struct SeriesKey: Hashable, Sendable {
+    /// Metric name, e.g. `process_open_fds`.
     public var name: String
+    /// Labels apart from `__name__`; series with the same labels belong to the same process.
     public var labels: [String: String]
 
+    /// A key from a name and its labels.
     public init(name: String, labels: [String: String]) {
         self.name = name
         self.labels = labels
@@ -12,6 +15,7 @@ public struct SeriesKey: Hashable, Sendable {
 /// A registered series' slot in a ``DetectorBank``: resolve the key once, then feed samples by handle
 /// so the per-sample path does no hashing.
 public struct SeriesHandle: Hashable, Sendable {
+    /// Position in the bank's registration order.
     public let index: Int
 }
 
@@ -51,6 +55,7 @@ public struct DetectorBank: Sendable {
     private var startTimes: [[String: String]: Double] = [:]
     private var limits: [[String: String]: [String: Double]] = [:]
 
+    /// An empty bank; detectors are created as series are registered with ``handle(for:)``.
     public init(configuration: DetectorConfiguration = .init(), classifier: ResourceClassifier = .init(),
                 watchesUnclassified: Bool = false) {
         self.configuration = configuration

@@ -61,8 +61,9 @@ public struct SegmentSummary: Sendable, Hashable {
     public var version: String?
     /// Why the segment started.
     public var startReason: SegmentBreak
-    /// First and last sample times, ms since the epoch.
+    /// First sample time, ms since the epoch.
     public var startMs: Int64
+    /// Last sample time, ms since the epoch.
     public var endMs: Int64
     /// Samples in the segment.
     public var sampleCount: Int

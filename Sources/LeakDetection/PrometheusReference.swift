@@ -52,12 +52,18 @@ public enum PrometheusReference {
 ///
 /// Condition: `deriv(x[range]) * 3600 / avg_over_time(x[range]) > growthFractionPerHour`.
 public struct ReferenceRule: Sendable, Hashable {
+    /// How the rule is printed.
     public var name: String
+    /// The range selector, e.g. 6 h for `x[6h]`.
     public var rangeSeconds: Double
+    /// Threshold of `deriv × 3600 / avg_over_time` (0.01 = 1 %/h).
     public var growthFractionPerHour: Double
+    /// The rule's `for:` duration (0 = fires at once).
     public var forSeconds: Double
+    /// Rule evaluation interval (Prometheus' `evaluation_interval`).
     public var evaluationIntervalSeconds: Double
 
+    /// A rule from its parts.
     public init(name: String, rangeSeconds: Double, growthFractionPerHour: Double, forSeconds: Double,
                 evaluationIntervalSeconds: Double = 30) {
         self.name = name

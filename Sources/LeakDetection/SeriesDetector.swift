@@ -17,6 +17,22 @@
 /// }
 /// ```
 public struct SeriesDetector: Sendable {
+    // The fields every sample touches come first, so they share two cache lines: with
+    // thousands of series interleaved, the per-sample cost is mostly cache misses.
+    private var openMoments = TrendMoments()
+    private var openFloor = Double.infinity
+    private var openFirstTime = 0.0
+    private var lastClosedMinimum = Double.nan
+    private var openIndex: Int64 = 0
+    private var originMs: Int64 = 0
+    private var lastMs: Int64 = 0
+    private let bucketMs: Int64
+    private let gapMs: Int64
+    private let collapseFraction: Double
+    private var segmentSampleCount = 0
+    private var hasSegment = false
+    private let usesFloor: Bool
+
     /// Windows and thresholds.
     public let configuration: DetectorConfiguration
     /// What the series measures.
@@ -29,23 +45,10 @@ public struct SeriesDetector: Sendable {
     /// resolution). While a leak persists it is not refreshed; ``currentAssessment()`` is.
     public private(set) var lastAssessment: LeakAssessment?
 
-    private let bucketMs: Int64
-    private let usesFloor: Bool
-    private let gapMs: Int64
-    private var hasSegment = false
-    private var originMs: Int64 = 0
-    private var lastMs: Int64 = 0
-    private var segmentSampleCount = 0
     private var segmentVersion: String?
     private var segmentReason: SegmentBreak = .firstSample
     private var pendingBreak: SegmentBreak?
     private var pendingVersion: String?
-
-    private var openIndex: Int64 = 0
-    private var openMoments = TrendMoments()
-    private var openFloor = Double.infinity
-    private var openFirstTime = 0.0
-    private var lastClosedMinimum = Double.nan
 
     private var ring: BucketRing
     private var longFit = TrendMoments()
@@ -71,6 +74,7 @@ public struct SeriesDetector: Sendable {
         bucketMs = Int64((configuration.bucketSeconds * 1000).rounded())
         usesFloor = resource == .memory || resource == .other
         gapMs = Int64((configuration.scrapeGapSeconds * 1000).rounded())
+        collapseFraction = configuration.collapseFraction
         ring = BucketRing(capacity: configuration.windowBuckets)
         recentBuckets = max(configuration.minimumJudgedBuckets, configuration.windowBuckets / 2)
         cycleFloors = CycleFloors(configuration: configuration)
@@ -110,6 +114,7 @@ public struct SeriesDetector: Sendable {
     /// `process_start_time_seconds` changed (``SegmentBreak/restart``) or a new version was rolled
     /// out (``SegmentBreak/versionChange``). The next sample starts the new segment, labelled
     /// `version` (nil keeps the current label). Returns the summary of the segment that ended.
+    /// - warning: Call it only for real discontinuities; every segment restarts warm-up.
     @discardableResult
     public mutating func beginSegment(reason: SegmentBreak, version: String? = nil) -> SegmentSummary? {
         pendingVersion = version ?? segmentVersion
@@ -136,8 +141,8 @@ public struct SeriesDetector: Sendable {
     private func segmentBreak(timestampMs: Int64, value: Double) -> SegmentBreak? {
         if timestampMs < lastMs { return .timeWentBackwards }
         if timestampMs - lastMs > gapMs { return .scrapeGap }
-        let reference = ring.count > 0 ? lastClosedMinimum : openFloor
-        if reference > 0, value < configuration.collapseFraction * reference { return .valueCollapse }
+        let reference = lastClosedMinimum.isNaN ? openFloor : lastClosedMinimum
+        if reference > 0, value < collapseFraction * reference { return .valueCollapse }
         return nil
     }
 
@@ -391,15 +396,25 @@ public struct SeriesDetector: Sendable {
             confidence: ElementaryMath.normalCDF(z), continuationRatio: continuation,
             windowStartMs: windowStartMs, windowSeconds: Double(timestampMs - windowStartMs) / 1000,
             onsetMs: windowStartMs, projectedExhaustionMs: exhaustionMs)
-        var mayBeCyclic = growth < configuration.maximumCyclicGrowthPercentPerHour
+        // "Faster than a cycle" must hold for the lower end of the growth estimate: the floor
+        // line's standard error, widened for serial correlation, two of them below the slope.
+        var floorLine = TrendMoments()
+        for i in first..<ring.count { floorLine.add(time: ring[i].time, value: ring.floor(i)) }
+        let slopeError = (floorLine.slopeStandardError ?? .infinity) * inflation.squareRoot()
+        let growthLowerBound = level > 0 ? (slope - 1 * slopeError) * 3600 / level * 100 : 0
+        var mayBeCyclic = growthLowerBound < configuration.maximumCyclicGrowthPercentPerHour
         if mayBeCyclic, let rise = cycleFloors.riseOverOneCycle, level > 0,
            rise / level * 100 >= configuration.cycleSwingPercent {
             mayBeCyclic = false
         }
         let slotSeconds = configuration.cyclePeriodSeconds / Double(CycleFloors.slotsPerCycle)
         let windowSlots = Int((Double(n) * configuration.bucketSeconds / slotSeconds).rounded(.up))
+        // A rise no larger than a fall the series has already shown may be an excursion that
+        // reverts (a wandering series, the rising half of a cycle), not a leak.
+        let pastFall = cycleFloors.largestFall
+        let exceedsPastFalls = pastFall <= 0 || cycleFloors.riseWithinLatest(windowSlots) > pastFall
         return Evidence(assessment: assessment, isStepLike: floorIsStepLike(lastBuckets: n), mayBeCyclic: mayBeCyclic,
-                        makesNewHighs: cycleFloors.latestIsAboveOlderSlots(recentSlots: windowSlots))
+                        makesNewHighs: cycleFloors.latestIsAboveOlderSlots(recentSlots: windowSlots) && exceedsPastFalls)
     }
 
     /// Theil–Sen slope (per second) of the floors of the most recent `lastBuckets` buckets.

@@ -18,15 +18,22 @@ public enum CorpusShape: String, Sendable, CaseIterable {
 
 /// One labelled series of the corpus: evenly spaced values and the truth about them.
 public struct CorpusSeries: Sendable {
+    /// Metric name, which decides the resource kind (memory, fds, goroutines).
     public var name: String
+    /// `job`, `instance` (shape-draw), `shape` and `truth` (leak/ok).
     public var labels: [String: String]
+    /// The shape drawn.
     public var shape: CorpusShape
     /// When the leak began (ms since the epoch); nil for healthy series.
     public var onsetMs: Int64?
+    /// Timestamp of the first value, ms since the epoch.
     public var startMs: Int64
+    /// Spacing of the values.
     public var spacingMs: Int64
+    /// The values, evenly spaced.
     public var values: [Double]
 
+    /// True for the leak shapes.
     public var isLeak: Bool { shape.isLeak }
 
     /// Timestamp of value `i`.
@@ -37,12 +44,15 @@ public struct CorpusSeries: Sendable {
 /// (and for demo exporters): every ``CorpusShape`` drawn `drawsPerShape` times with random
 /// parameters from `seed`. The defaults are the issue's: 30-s spacing over 36 h.
 public struct SyntheticCorpus: Sendable {
+    /// The seed every parameter and noise value was drawn from.
     public let seed: UInt64
+    /// Every shape's draws, shape by shape.
     public let series: [CorpusSeries]
 
     /// 2026-01-01T00:00:00Z: a fixed start so files and timestamps are reproducible.
     public static let defaultStartMs: Int64 = 1_767_225_600_000
 
+    /// Draws the corpus: `drawsPerShape` series of each of `shapes`, `durationSeconds` long.
     public init(seed: UInt64, drawsPerShape: Int = 8, durationSeconds: Double = 36 * 3600,
                 spacingSeconds: Double = 30, startMs: Int64 = SyntheticCorpus.defaultStartMs,
                 shapes: [CorpusShape] = CorpusShape.allCases) {

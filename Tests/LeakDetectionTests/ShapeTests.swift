@@ -93,3 +93,23 @@ final class ShapeCheckTests: XCTestCase {
         XCTAssertTrue(evidence(hours: 12) { h in 1e9 * (1 + 0.03 * h) }.makesNewHighs)
     }
 }
+
+final class LateOnsetTests: XCTestCase {
+    func testLateOnsetLeakIsAlertedWithinTwoHoursOfOnset() {
+        // Flat for 10 h, then 3 %/h: the recent half of the window sees it before the whole does.
+        var detector = SeriesDetector(configuration: .init(), resource: .memory)
+        let values = series(count: 16 * 120, noise: 0.005) { (h: Double) -> Double in 1e9 * (1 + 0.03 * max(0, h - 10)) }
+        let alerts = leakAlerts(replay(&detector, values: values))
+        let onsetMs: Int64 = 1_767_225_600_000 + 10 * 3_600_000
+        XCTAssertEqual(alerts.count, 1)
+        XCTAssertGreaterThan(alerts[0], onsetMs)
+        XCTAssertLessThanOrEqual(alerts[0], onsetMs + 2 * 3_600_000)
+    }
+
+    func testHealthyHistoryBeforeTheOnsetRaisesNothing() {
+        var detector = SeriesDetector(configuration: .init(), resource: .memory)
+        let values = series(count: 10 * 120, noise: 0.005) { _ in 1e9 }
+        XCTAssertTrue(leakAlerts(replay(&detector, values: values)).isEmpty)
+        XCTAssertEqual(detector.verdict, .ok)
+    }
+}

@@ -124,6 +124,12 @@ enum Schema {
                              message: "schema version \(found) is newer than this build's \(currentVersion)",
                              path: database.path)
         }
+        if found == 0, target > 0, let tables = try database.scalarInt("SELECT count(*) FROM sqlite_schema"), tables > 0 {
+            // Version 0 means "empty": a database of some other program must not get our tables.
+            throw StoreError(kind: .invalidArgument,
+                             message: "not a SoakMonitor database: it has \(tables) schema objects but no schema version",
+                             path: database.path)
+        }
         for migration in migrations where migration.version > found && migration.version <= target {
             try database.transaction { () throws(StoreError) in
                 try database.execute(migration.sql)
