@@ -55,6 +55,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 // HTTP surface: /metrics, /healthz, /-/ready, /api/v1 (Sources/SoakDaemon/HTTP).
                 .product(name: "Hummingbird", package: "hummingbird"),
+                // `soak run`'s services (scraping, pipeline, outbox, retention) and graceful shutdown.
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 // Own metrics: recorded through swift-metrics; the Prometheus backend is
                 // bootstrapped once by the executable (SelfMetrics/SelfMetricsBootstrap).
@@ -69,6 +70,7 @@ let package = Package(
                 "MetricsScrape", "SeriesStore", "LeakDetection", "SoakDaemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // `make bench`: release-build throughput figures printed beside the peers' (see BENCHMARKS.md).
@@ -105,7 +107,7 @@ let package = Package(
         .testTarget(
             name: "SoakDaemonTests",
             dependencies: [
-                "SoakDaemon", "MetricsScrape", "CCurl",
+                "SoakDaemon", "MetricsScrape", "SeriesStore", "LeakDetection", "CCurl",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
