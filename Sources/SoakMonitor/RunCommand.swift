@@ -51,10 +51,11 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let runtime = try await MonitorRuntime.open(configuration: configuration, logger: logger)
+        let receivers = await runtime.pipeline.outbox.receivers
         logger.info("soak run started", metadata: [
             "config": "\(config)", "database": "\(configuration.databasePath)",
-            "receivers": "\(await runtime.pipeline.outbox.receivers.joined(separator: ","))",
-            // The HTTP surface (web.listen_address) is served by the HTTP service once it is wired in.
+            "receivers": "\(receivers.joined(separator: ","))",
+            // The HTTP surface (web.listen_address) joins as an extra service once MonitorHTTPServer exists.
         ])
         try await runtime.run()
         logger.info("soak run stopped")

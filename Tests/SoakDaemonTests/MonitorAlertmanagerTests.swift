@@ -31,7 +31,7 @@ final class MonitorAlertmanagerTests: XCTestCase {
 
         try await withRunningMonitor(runtime) {
             let found = await eventually(timeoutSeconds: 70) {
-                await runtime.pipeline.findingStatuses().contains { $0.state == "firing" }
+                await runtime.pipeline.findingsSnapshot().contains { $0.state == .leak }
             }
             XCTAssertTrue(found, "the leak is confirmed; log:\n\(log.allText.suffix(3000))")
             guard found else { return }
@@ -59,7 +59,7 @@ final class MonitorAlertmanagerTests: XCTestCase {
 
             exporter.restart()
             let resolved = await eventually(timeoutSeconds: 20) {
-                await runtime.pipeline.findingStatuses().allSatisfy { $0.state == "resolved" }
+                await runtime.pipeline.findingsSnapshot().allSatisfy { $0.state != .leak }
             }
             XCTAssertTrue(resolved, "the restart ends the episode")
             let gone = try await eventually(timeoutSeconds: 15) {

@@ -28,21 +28,23 @@ public actor MonitorPipeline {
     public nonisolated let configuration: MonitorConfiguration
     public nonisolated let database: MonitorDatabase
     public nonisolated let outbox: AlertOutbox
-    private let logger: Logger
-    private let clock: @Sendable () -> Date
+    let logger: Logger
+    let clock: @Sendable () -> Date
 
-    private var bank: DetectorBank
+    var bank: DetectorBank
     /// Per target key (`job/instance`).
-    private var targets: [String: TargetState] = [:]
+    var targets: [String: TargetState] = [:]
     /// Watched detector index → its target's key and series key.
     private var watchedTarget: [Int: String] = [:]
     private var watchedIndex: [DetectorSeriesKey: Int] = [:]
     /// The firing episodes, by series.
-    private var open: [DetectorSeriesKey: OpenEpisode] = [:]
+    var open: [DetectorSeriesKey: OpenEpisode] = [:]
     /// Episodes that ended, by series: lets a replay recognise an episode already announced.
     private var past: [DetectorSeriesKey: [FindingRecord]] = [:]
     private var replaying = false
     private var startedMs: Int64 = 0
+    /// Set when ``resume()`` has finished: the store is open and the detectors are rebuilt.
+    var resumed = false
     private var storeFailures = 0
 
     /// What the pipeline remembers about one target between scrapes.
@@ -239,33 +241,15 @@ public actor MonitorPipeline {
         for (key, episode) in open where episode.awaitingConfirmation {
             if let index = watchedIndex[key], bank.detector(index).verdict == .leak { open[key]?.awaitingConfirmation = false }
         }
+        resumed = true
         logger.info("resumed from the database", metadata: [
             "replayed_samples": "\(replayed)", "watched_series": "\(bank.watchedCount)",
             "open_findings": "\(open.count)", "from": "\(RFC3339.string(from: Self.date(fromMs)))",
         ])
     }
 
-    // MARK: Snapshots (what the HTTP surface reads)
-
-    /// Every target seen, sorted by key.
-    public func targetStatuses() -> [TargetStatus] {
-        targets.values.map(\.status).sorted { $0.key < $1.key }
-    }
-
-    /// The firing episodes followed by the most recent ended ones (at most `limit` in all).
-    public func findingStatuses(limit: Int = 500) async -> [FindingStatus] {
-        let firing = open.values.map(\.record).sorted { $0.id > $1.id }
-        let ended = (try? await database.findings(state: "resolved", limit: max(0, limit - firing.count))) ?? []
-        return (firing + ended).prefix(limit).map { record in
-            let finding = leakFinding(record)
-            return FindingStatus(
-                id: record.id, labels: finding.seriesLabels, resource: record.resource, state: record.state,
-                severity: finding.severity.rawValue, slopePerHour: record.slopePerHour,
-                growthPercentPerHour: record.growthPercentPerHour, hoursToExhaustion: finding.hoursToExhaustion,
-                confidence: record.confidence, onset: finding.onsetAt, firstAlert: finding.firstAlertAt,
-                resolved: finding.resolvedAt, dedupeKey: record.dedupeKey)
-        }
-    }
+    /// The target key of watched series `index`.
+    func watchedTargetKey(_ index: Int) -> String? { watchedTarget[index] }
 
     /// Number of series the detectors watch.
     public var watchedSeriesCount: Int { bank.watchedCount }

@@ -1,0 +1,76 @@
+import Foundation
+import LeakDetection
+import SeriesStore
+
+/// What the HTTP surface (and the demo's terminal view) reads: a copy of the pipeline's state
+/// made at request time, without waiting for a scrape.
+extension MonitorPipeline: MonitorStatusProvider {
+    /// Every watched series with its detector state; a series in an episode (open, or the last
+    /// one ended) carries the finding's id and numbers, others the detector's latest assessment
+    /// under the id `series-<n>`. Open episodes whose series has not been seen since a restart
+    /// are included too. Sorted by series selector.
+    public func findingsSnapshot() async -> [FindingSnapshot] {
+        let ended = (try? await database.findings(state: AlertState.resolved.rawValue, limit: 1_000)) ?? []
+        var lastEnded: [DetectorSeriesKey: FindingRecord] = [:]
+        for record in ended where lastEnded[Self.detectorKey(record.series)] == nil {
+            lastEnded[Self.detectorKey(record.series)] = record  // newest first
+        }
+        var snapshots: [(String, FindingSnapshot)] = []
+        var covered = Set<DetectorSeriesKey>()
+        for (index, key) in bank.watchedKeys.enumerated() {
+            covered.insert(key)
+            let detector = bank.detector(index)
+            let assessment = detector.lastAssessment
+            let state = FindingState(rawValue: detector.verdict.rawValue) ?? .ok
+            if let record = open[key]?.record ?? lastEnded[key] {
+                var snapshot = FindingSnapshot(finding: leakFinding(record),
+                                               windowStart: assessment.map { Self.date($0.windowStartMs) },
+                                               windowSeconds: assessment?.windowSeconds ?? 0,
+                                               judgedAt: Self.date(record.judgedMs))
+                if open[key] == nil && state == FindingState.suspect { snapshot.state = .suspect }
+                snapshots.append((Self.selector(key), snapshot))
+                continue
+            }
+            var labels = key.labels
+            labels["__name__"] = key.name
+            if let target = watchedTargetKey(index), let version = targets[target]?.status.version { labels["version"] = version }
+            snapshots.append((Self.selector(key), FindingSnapshot(
+                id: "series-\(index)", seriesLabels: labels, resource: ResourceKind(labelValue: detector.resource.rawValue),
+                state: state == .leak ? .suspect : state, slopePerHour: assessment?.slopePerHour ?? 0,
+                growthPercentPerHour: assessment?.growthPercentPerHour ?? 0,
+                hoursToExhaustion: assessment?.projectedExhaustionMs.map { max(0, Double($0 - (assessment?.judgedAtMs ?? 0)) / 3_600_000) },
+                confidence: assessment?.confidence ?? 0, windowStart: assessment.map { Self.date($0.windowStartMs) },
+                windowSeconds: assessment?.windowSeconds ?? 0, judgedAt: assessment.map { Self.date($0.judgedAtMs) },
+                onsetAt: nil)))
+        }
+        for (key, episode) in open where !covered.contains(key) {
+            snapshots.append((Self.selector(key), FindingSnapshot(finding: leakFinding(episode.record),
+                                                                  judgedAt: Self.date(episode.record.judgedMs))))
+        }
+        return snapshots.sorted { $0.0 < $1.0 }.map(\.1)
+    }
+
+    /// Every target scraped (or known from the database), by job then instance.
+    public func targetsSnapshot() async -> [TargetSnapshot] {
+        targets.values.map { state in
+            let status = state.status
+            return TargetSnapshot(
+                job: status.labels["job"] ?? "", instance: status.labels["instance"] ?? "", url: status.url,
+                labels: status.labels,
+                health: status.lastScrape == nil ? .unknown : (status.up ? .up : .down),
+                lastScrapeAt: status.lastScrape, lastScrapeDurationSeconds: status.lastScrape == nil ? nil : status.lastDurationSeconds,
+                lastError: status.lastError, samplesScraped: status.lastScrape == nil ? nil : status.lastSamples,
+                detectedVersion: status.version, lastRestartAt: status.lastRestart)
+        }.sorted { ($0.job, $0.instance) < ($1.job, $1.instance) }
+    }
+
+    /// Ready once the database is open and resumed and every static target has been scraped once.
+    public func readiness() async -> Readiness {
+        var reasons: [String] = []
+        if !resumed { reasons.append("store not open") }
+        let expected = configuration.scrape.staticTargets().count
+        let scraped = targets.values.filter { $0.status.lastScrape != nil }.count
+        if scraped < expected { reasons.append("first scrape round not done (\(scraped) of \(expected) targets)") }
+        return Readiness(reasons: reasons)
+    }
+}
