@@ -51,6 +51,7 @@ while !arguments.isEmpty {
         case "stepDominance": configuration.stepDominance = number
         case "cycleSwingPercent": configuration.cycleSwingPercent = number
         case "minimumGrowthPercentPerHour": configuration.minimumGrowthPercentPerHour = number
+        case "trendInvariantSerialCorrelation": configuration.trendInvariantSerialCorrelation = number != 0
         default: print("unknown field \(pair[0])"); exit(2)
         }
     default:

@@ -331,6 +331,8 @@ public struct SeriesDetector: Sendable {
         var mayBeCyclic: Bool
         /// The latest slot floor is above all slot floors from before the window.
         var makesNewHighs: Bool
+        /// Lag-1 autocorrelation of the floors used for the serial-correlation correction.
+        var serialCorrelation: Double = 0
     }
 
     /// Every check of a judgement made now, for tests of each mechanism (nil before 6 buckets).
@@ -369,7 +371,13 @@ public struct SeriesDetector: Sendable {
             squared += residual * residual
             previous = residual
         }
-        let rho = squared > 0 ? lagged / squared : 0
+        // ρ from the detrended floors is biased low on short windows, and a wandering
+        // (mean-reverting) floor's excursion is partly absorbed by the fitted trend, so the
+        // residuals look less persistent than the process is. The first differences are free of
+        // any linear trend and give ρ directly (corr(Δxₜ, Δxₜ₋₁) = −(1 − ρ)/2 for AR(1)).
+        let rho = configuration.trendInvariantSerialCorrelation
+            ? differenceLagOneCorrelation(first: first)
+            : (squared > 0 ? lagged / squared : 0)
         let inflation = min(configuration.maximumVarianceInflation,
                             MannKendall.serialCorrelationInflation(rho: rho, count: n))
         let z = rawZ / inflation.squareRoot()
@@ -414,7 +422,30 @@ public struct SeriesDetector: Sendable {
         let pastFall = cycleFloors.largestFall
         let exceedsPastFalls = pastFall <= 0 || cycleFloors.riseWithinLatest(windowSlots) > pastFall
         return Evidence(assessment: assessment, isStepLike: floorIsStepLike(lastBuckets: n), mayBeCyclic: mayBeCyclic,
-                        makesNewHighs: cycleFloors.latestIsAboveOlderSlots(recentSlots: windowSlots) && exceedsPastFalls)
+                        makesNewHighs: cycleFloors.latestIsAboveOlderSlots(recentSlots: windowSlots) && exceedsPastFalls,
+                        serialCorrelation: rho)
+    }
+
+    /// Lag-1 autocorrelation of an AR(1) floor estimated from its first differences, which no
+    /// linear trend affects: for AR(1) with coefficient ρ, corr(Δxₜ, Δxₜ₋₁) = −(1 − ρ)/2.
+    private func differenceLagOneCorrelation(first: Int) -> Double {
+        let n = ring.count - first
+        guard n >= 4 else { return 0 }
+        var meanDifference = 0.0
+        for i in (first + 1)..<ring.count { meanDifference += ring.floor(i) - ring.floor(i - 1) }
+        meanDifference /= Double(n - 1)
+        var lagged = 0.0
+        var squared = 0.0
+        var previous = ring.floor(first + 1) - ring.floor(first) - meanDifference
+        squared += previous * previous
+        for i in (first + 2)..<ring.count {
+            let d = ring.floor(i) - ring.floor(i - 1) - meanDifference
+            lagged += d * previous
+            squared += d * d
+            previous = d
+        }
+        guard squared > 0 else { return 0 }
+        return min(0.99, max(0, 1 + 2 * lagged / squared))
     }
 
     /// Theil–Sen slope (per second) of the floors of the most recent `lastBuckets` buckets.
