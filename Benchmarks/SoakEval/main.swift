@@ -52,6 +52,7 @@ while !arguments.isEmpty {
         case "cycleSwingPercent": configuration.cycleSwingPercent = number
         case "minimumGrowthPercentPerHour": configuration.minimumGrowthPercentPerHour = number
         case "trendInvariantSerialCorrelation": configuration.trendInvariantSerialCorrelation = number != 0
+        case "decelerationZ": configuration.decelerationZ = number
         default: print("unknown field \(pair[0])"); exit(2)
         }
     default:

@@ -269,7 +269,7 @@ public struct SeriesDetector: Sendable {
                     && found.assessment.growthPercentPerHour > configuration.fastWarmUpGrowthPercentPerHour
                 let foundPositive = foundWeak && !warmingUp && found.assessment.trendZ >= configuration.leakZ
                     && found.assessment.continuationRatio >= configuration.continuationRatio
-                    && !found.isStepLike && !found.mayBeCyclic && found.makesNewHighs
+                    && !found.isStepLike && !found.mayBeCyclic && found.makesNewHighs && !found.decelerates
                 if evidence == nil || foundPositive || (foundWeak && !weak) { evidence = found }
                 weak = weak || foundWeak
                 positive = foundPositive
@@ -333,6 +333,8 @@ public struct SeriesDetector: Sendable {
         var makesNewHighs: Bool
         /// Lag-1 autocorrelation of the floors used for the serial-correlation correction.
         var serialCorrelation: Double = 0
+        /// The floors' quadratic term is significantly negative: growth that is slowing down.
+        var decelerates = false
     }
 
     /// Every check of a judgement made now, for tests of each mechanism (nil before 6 buckets).
@@ -382,6 +384,8 @@ public struct SeriesDetector: Sendable {
                             MannKendall.serialCorrelationInflation(rho: rho, count: n))
         let z = rawZ / inflation.squareRoot()
 
+        let decelerates = configuration.decelerationZ.isFinite
+            && floorDecelerationZ(first: first, inflation: inflation) <= -configuration.decelerationZ
         let recentCount = max(4, n / 3)
         let recentSlope = robustFloorSlopePerSecond(lastBuckets: recentCount) ?? 0
         // Judged on a sub-window, the slope must also keep up with the whole window's: a warm-up
@@ -423,7 +427,7 @@ public struct SeriesDetector: Sendable {
         let exceedsPastFalls = pastFall <= 0 || cycleFloors.riseWithinLatest(windowSlots) > pastFall
         return Evidence(assessment: assessment, isStepLike: floorIsStepLike(lastBuckets: n), mayBeCyclic: mayBeCyclic,
                         makesNewHighs: cycleFloors.latestIsAboveOlderSlots(recentSlots: windowSlots) && exceedsPastFalls,
-                        serialCorrelation: rho)
+                        serialCorrelation: rho, decelerates: decelerates)
     }
 
     /// Lag-1 autocorrelation of an AR(1) floor estimated from its first differences, which no
@@ -446,6 +450,37 @@ public struct SeriesDetector: Sendable {
         }
         guard squared > 0 else { return 0 }
         return min(0.99, max(0, 1 + 2 * lagged / squared))
+    }
+
+    /// The t statistic of the quadratic term of a least-squares parabola through the floors
+    /// from `first` on, its standard error widened by √`inflation` for serial correlation.
+    /// Saturating growth (warm-up, cache fill) bends down; a leak is straight.
+    func floorDecelerationZ(first: Int, inflation: Double) -> Double {
+        let n = ring.count - first
+        guard n >= 6 else { return 0 }
+        var meanT = 0.0
+        var meanY = 0.0
+        for i in first..<ring.count { meanT += ring[i].time; meanY += ring.floor(i) }
+        meanT /= Double(n)
+        meanY /= Double(n)
+        var meanQ = 0.0
+        for i in first..<ring.count { let u = ring[i].time - meanT; meanQ += u * u }
+        meanQ /= Double(n)
+        var suu = 0.0, sqq = 0.0, suq = 0.0, suy = 0.0, sqy = 0.0, syy = 0.0
+        for i in first..<ring.count {
+            let u = ring[i].time - meanT
+            let q = u * u - meanQ
+            let y = ring.floor(i) - meanY
+            suu += u * u; sqq += q * q; suq += u * q; suy += u * y; sqy += q * y; syy += y * y
+        }
+        let determinant = suu * sqq - suq * suq
+        guard determinant > 0 else { return 0 }
+        let b1 = (sqq * suy - suq * sqy) / determinant
+        let b2 = (suu * sqy - suq * suy) / determinant
+        let sse = max(0, syy - b1 * suy - b2 * sqy)
+        let variance = sse / Double(n - 3) * suu / determinant * inflation
+        guard variance > 0 else { return b2 < 0 ? -.infinity : 0 }
+        return b2 / variance.squareRoot()
     }
 
     /// Theil–Sen slope (per second) of the floors of the most recent `lastBuckets` buckets.
