@@ -17,6 +17,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
     ],
     targets: [
         // libcurl: the scraper's HTTP(S) client. The shim wraps variadic curl_easy_setopt.
@@ -46,9 +50,18 @@ let package = Package(
         .target(
             name: "SoakDaemon",
             dependencies: [
-                "CCurl",
+                "CCurl", "MetricsScrape", "SeriesStore", "LeakDetection",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                // HTTP surface: /metrics, /healthz, /-/ready, /api/v1 (Sources/SoakDaemon/HTTP).
+                .product(name: "Hummingbird", package: "hummingbird"),
+                // `soak run`'s services (scraping, pipeline, outbox, retention) and graceful shutdown.
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                // Own metrics: recorded through swift-metrics; the Prometheus backend is
+                // bootstrapped once by the executable (SelfMetrics/SelfMetricsBootstrap).
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         .executableTarget(
@@ -57,6 +70,7 @@ let package = Package(
                 "MetricsScrape", "SeriesStore", "LeakDetection", "SoakDaemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // `make bench`: release-build throughput figures printed beside the peers' (see BENCHMARKS.md).
@@ -95,7 +109,14 @@ let package = Package(
         .testTarget(name: "SoakMonitorTests", dependencies: ["SoakMonitor", "LeakDetection"]),
         .testTarget(
             name: "SoakDaemonTests",
-            dependencies: ["SoakDaemon", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [
+                "SoakDaemon", "MetricsScrape", "SeriesStore", "LeakDetection", "CCurl",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -68,3 +68,9 @@ func format(_ value: Double) -> String {
 }
 
 private func pow10(_ n: Int) -> Double { var r = 1.0; for _ in 0..<n { r *= 10 }; return r }
+
+/// A benchmark that could not run, and why.
+struct BenchError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

@@ -2,6 +2,9 @@
 import Glibc
 #endif
 import Dispatch
+// Once another file of this target imports CCurl, the socket constants (SOCK_STREAM, …) are
+// found only through it (curl.h includes <sys/socket.h> into that module).
+import CCurl
 import Foundation
 
 // SOCK_STREAM | SOCK_NONBLOCK. The Glibc overlay of this toolchain does not export the
@@ -152,9 +155,4 @@ final class ScrapeBenchServer: @unchecked Sendable {
         }
         return nil
     }
-}
-
-struct BenchError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
 }

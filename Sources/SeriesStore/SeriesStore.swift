@@ -30,6 +30,8 @@ public final class SeriesStore {
     public let path: String
     public let configuration: StoreConfiguration
     let database: Database
+    /// Held from open to close by a writable store: one writer per file.
+    private let writerLock: WriterLock?
 
     var heads: [SeriesHead] = []
     /// `series.id` → index in `heads`, -1 for ids not present.
@@ -66,6 +68,7 @@ public final class SeriesStore {
         }
         self.path = path
         self.configuration = configuration
+        writerLock = configuration.readOnly ? nil : try WriterLock(databasePath: path)
         database = try Database(path: path, readOnly: configuration.readOnly, busyTimeoutMs: configuration.busyTimeoutMs)
         if !configuration.readOnly {
             if database.isReadOnly {
@@ -123,7 +126,7 @@ public final class SeriesStore {
     }
 
     @discardableResult
-    private func addSlot(_ head: SeriesHead) -> Int {
+    func addSlot(_ head: SeriesHead) -> Int {
         let slot = heads.count
         heads.append(head)
         let raw = Int(head.id.rawValue)
@@ -190,6 +193,13 @@ public final class SeriesStore {
     ///
     /// On failure nothing is written and everything stays pending for the next call.
     public func flush() throws(StoreError) {
+        if isClosed {
+            guard dirtySlots.isEmpty && unstoredSlots.isEmpty && unflushedFamilies.isEmpty && unflushedHealth.isEmpty
+                && unflushedMarkers.isEmpty else {
+                throw StoreError(kind: .invalidArgument, message: "the store is closed; appended data cannot be written", path: path)
+            }
+            return
+        }
         if configuration.readOnly {
             guard dirtySlots.isEmpty && unflushedFamilies.isEmpty && unflushedHealth.isEmpty && unflushedMarkers.isEmpty else {
                 throw StoreError(kind: .readOnly, message: "the store was opened read-only; appended data cannot be written", path: path)
@@ -239,76 +249,17 @@ public final class SeriesStore {
         }
     }
 
-    private func writeUnstoredSeries() throws(StoreError) {
-        let insert = try database.statement("INSERT INTO series (id, metric, labels) VALUES (?1, ?2, ?3)")
-        for slot in unstoredSlots {
-            let head = heads[slot]
-            try insert.bind(head.id.rawValue, at: 1)
-            try insert.bind(head.key.metric, at: 2)
-            try insert.bind(LabelText.encode(head.key.labels), at: 3)
-            try insert.run()
-        }
-    }
-
-    private func writeDirtyHeads() throws(StoreError) {
-        let insertChunk = try database.statement(
-            "INSERT INTO chunk (series_id, start_ms, end_ms, data) VALUES (?1, ?2, ?3, ?4)")
-        let insertRollup = try database.statement(
-            "INSERT INTO rollup_chunk (series_id, start_ms, end_ms, data) VALUES (?1, ?2, ?3, ?4)")
-        let updateSeries = try database.statement(
-            "UPDATE series SET sealed_end_ms = ?2, sealed_last_value = ?3 WHERE id = ?1")
-        let upsertHead = try database.statement(
-            "INSERT OR REPLACE INTO head_chunk (series_id, start_ms, end_ms, data) VALUES (?1, ?2, ?3, ?4)")
-        let deleteHead = try database.statement("DELETE FROM head_chunk WHERE series_id = ?1")
-        var timestamps: [Int64] = []
-        var values: [Double] = []
-        for slot in dirtySlots {
-            let head = heads[slot]
-            let id = head.id.rawValue
-            for sealed in head.sealedUnflushed {
-                try insertChunk.bind(id, at: 1)
-                try insertChunk.bind(sealed.startMs, at: 2)
-                try insertChunk.bind(sealed.endMs, at: 3)
-                try insertChunk.bind(sealed.bytes, at: 4)
-                try insertChunk.run()
-                timestamps.removeAll(keepingCapacity: true)
-                values.removeAll(keepingCapacity: true)
-                try ChunkDecoder.decode(sealed.bytes, appendingTo: &timestamps, values: &values)
-                let buckets = RollupCodec.buckets(timestampsMs: timestamps, values: values)
-                if !buckets.isEmpty {
-                    try insertRollup.bind(id, at: 1)
-                    try insertRollup.bind(sealed.startMs, at: 2)
-                    try insertRollup.bind(sealed.endMs, at: 3)
-                    try insertRollup.bind(RollupCodec.encode(buckets), at: 4)
-                    try insertRollup.run()
-                }
-            }
-            if let last = head.sealedUnflushed.last {
-                try updateSeries.bind(id, at: 1)
-                try updateSeries.bind(last.endMs, at: 2)
-                try updateSeries.bind(Int64(bitPattern: last.lastValueBits), at: 3)
-                try updateSeries.run()
-            }
-            if head.encoder.count > 0 {
-                try upsertHead.bind(id, at: 1)
-                try upsertHead.bind(head.encoder.firstTimestampMs, at: 2)
-                try upsertHead.bind(head.encoder.lastTimestampMs, at: 3)
-                try upsertHead.bind(head.encoder.bytes(), at: 4)
-                try upsertHead.run()
-            } else if head.hasStoredHead {
-                try deleteHead.bind(id, at: 1)
-                try deleteHead.run()
-            }
-        }
-    }
-
-    /// Flushes and checkpoints the WAL into the main file (the file then holds everything, and
-    /// its size is the data's size). Later calls on a closed store still work; deinit won't flush.
+    /// Flushes, checkpoints the WAL into the main file (the file then holds everything, and its
+    /// size is the data's size) and lets another store open the file for writing. Reads still work
+    /// afterwards; a later flush fails with `.invalidArgument`.
     public func close() throws(StoreError) {
-        guard !configuration.readOnly else { isClosed = true; return }
-        try flush()
-        try checkpoint()
+        guard !isClosed else { return }
+        if !configuration.readOnly {
+            try flush()
+            try checkpoint()
+        }
         isClosed = true
+        writerLock?.release()
     }
 
     /// Test hook: changes the page-count cap (`PRAGMA max_page_count`), e.g. to "free space".
@@ -326,61 +277,6 @@ public final class SeriesStore {
         try database.scalarText("PRAGMA integrity_check") ?? "no result"
     }
 
-    // MARK: Loading
-
-    /// Reads series, open chunks and metadata back into memory.
-    private func load() throws(StoreError) {
-        let seriesRows = try database.statement(
-            "SELECT id, metric, labels, sealed_end_ms, sealed_last_value FROM series ORDER BY id")
-        defer { seriesRows.reset() }
-        while try seriesRows.step() {
-            let id = SeriesID(rawValue: seriesRows.int64(at: 0))
-            let labelText = seriesRows.text(at: 2) ?? ""
-            guard id.rawValue > 0, id.rawValue < Int64(Int32.max), let labels = LabelText.decode(labelText) else {
-                throw StoreError(kind: .corrupt, message: "series row \(id.rawValue) has a bad id or label text", path: path)
-            }
-            var head = SeriesHead(id: id, key: SeriesKey(metric: seriesRows.text(at: 1) ?? "", labels: labels), isStored: true)
-            if !seriesRows.isNull(at: 3) {
-                head.lastTimestampMs = seriesRows.int64(at: 3)
-                head.committedSealedEndMs = seriesRows.int64(at: 3)
-                head.lastValueBits = UInt64(bitPattern: seriesRows.int64(at: 4))
-            }
-            addSlot(head)
-        }
-        let headRows = try database.statement("SELECT series_id, data FROM head_chunk")
-        defer { headRows.reset() }
-        var timestamps: [Int64] = []
-        var values: [Double] = []
-        while try headRows.step() {
-            guard let slot = slot(of: SeriesID(rawValue: headRows.int64(at: 0))) else { continue }
-            timestamps.removeAll(keepingCapacity: true)
-            values.removeAll(keepingCapacity: true)
-            do {
-                try ChunkDecoder.decode(headRows.blob(at: 1), appendingTo: &timestamps, values: &values)
-            } catch {
-                throw StoreError(kind: .corrupt, message: "open chunk of series \(heads[slot].key): \(error.message)", path: path)
-            }
-            // Re-encode so appending continues the same chunk; the checks also drop anything a
-            // damaged row might hold out of order.
-            for index in timestamps.indices {
-                _ = heads[slot].append(timestampMs: timestamps[index], value: values[index],
-                                       chunkSpanMs: configuration.chunkSpanMs, maxSamplesPerChunk: Int.max)
-            }
-            heads[slot].hasStoredHead = true
-            // Normally the restored chunk fits one window; if the configured span shrank, the
-            // part that no longer fits was sealed and is written by the next flush.
-            heads[slot].isDirty = !heads[slot].sealedUnflushed.isEmpty
-            if heads[slot].isDirty { dirtySlots.append(slot) }
-        }
-        for head in heads { if let last = head.lastTimestampMs, last > newestTimestampMs { newestTimestampMs = last } }
-        let familyRows = try database.statement("SELECT name, type, help, unit FROM metric_family")
-        defer { familyRows.reset() }
-        while try familyRows.step() {
-            let family = StoredMetricFamily(name: familyRows.text(at: 0) ?? "", type: familyRows.text(at: 1) ?? "unknown",
-                                            help: familyRows.text(at: 2), unit: familyRows.text(at: 3))
-            families[family.name] = family
-        }
-    }
 }
 
 /// Milliseconds since the Unix epoch by the system clock.

@@ -3,7 +3,7 @@ public struct StoreConfiguration: Sendable {
     /// How fsync-heavy commits are. In WAL mode `.normal` syncs the WAL only at checkpoints:
     /// a committed flush survives a process crash (SIGKILL) but the last flushes before an OS
     /// crash or power loss may be rolled back (never corrupted). `.full` also survives power loss
-    /// at the cost of one fsync per flush: about 1 ms per 10-s flush here (`SoakBench store
+    /// at the cost of one fsync per flush: 1–7 ms more per 10-s flush here (`SoakBench store
     /// ingest`), so it is the default; `.normal` suits bulk imports on a disk with slow fsync.
     public enum Synchronous: String, Sendable {
         case normal = "NORMAL"

@@ -1,5 +1,6 @@
 import ArgumentParser
 import MetricsScrape
+import SoakDaemon
 
 /// `soak check-config FILE`: validates a configuration and lists every problem, or summarises
 /// the jobs and targets it defines.
@@ -33,6 +34,14 @@ struct CheckConfigCommand: ParsableCommand {
             print("\(file): \(error.problems.count) problem\(error.problems.count == 1 ? "" : "s")")
             throw ExitCode(1)
         }
+        do {
+            // The alerting section's cross-checks (receiver names, URLs) are the daemon's own.
+            _ = try MonitorConfiguration(config)
+        } catch {
+            print(error.description)
+            print("\(file): 1 problem")
+            throw ExitCode(1)
+        }
         print(Self.summary(of: config))
     }
 
@@ -60,6 +69,11 @@ struct CheckConfigCommand: ParsableCommand {
             }
             if job.tls.insecureSkipVerify { lines.append("    warning: TLS verification disabled (insecure_skip_verify)") }
         }
+        lines.append("  storage: \(config.storage.path), flush every \(PrometheusDuration.format(config.storage.flushIntervalSeconds)), raw retention \(PrometheusDuration.format(config.storage.rawRetentionSeconds)), rollups \(PrometheusDuration.format(config.storage.rollupRetentionSeconds))")
+        lines.append("  detection: preset \(config.detection.preset.rawValue)" + (config.detection.resources.isEmpty ? "" : ", extra metrics \(config.detection.resources.keys.sorted().joined(separator: ","))"))
+        let receivers = config.alerting.alertmanagers.count + config.alerting.webhooks.count + config.alerting.exec.count + (config.alerting.terminal ? 1 : 0)
+        lines.append("  alerting: \(receivers) receiver\(receivers == 1 ? "" : "s")")
+        lines.append("  web: \(config.web.listenAddress)" + (config.web.bearerTokenFile == nil ? "" : ", bearer token required"))
         return lines.joined(separator: "\n")
     }
 }

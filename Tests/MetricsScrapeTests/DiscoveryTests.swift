@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import XCTest
 @testable import MetricsScrape
 
@@ -8,7 +9,12 @@ final class DiscoveryTests: XCTestCase {
     final class FakeAPIServer: @unchecked Sendable {
         private let lock = NSLock()
         private var routes: [String: String] = [:]
-        var requiredToken: String?
+        private var token: String?
+        /// When set, requests without `Authorization: Bearer <token>` get 401.
+        var requiredToken: String? {
+            get { lock.withLock { token } }
+            set { lock.withLock { token = newValue } }
+        }
         var server: LoopbackHTTPServer!
 
         init() throws {
@@ -18,7 +24,7 @@ final class DiscoveryTests: XCTestCase {
         func set(_ path: String, _ body: String) { lock.withLock { routes[path] = body } }
 
         private func respond(_ request: LoopbackHTTPServer.Request) -> LoopbackHTTPServer.Response {
-            let (body, token) = lock.withLock { (routes[request.path], requiredToken) }
+            let (body, token) = lock.withLock { (routes[request.path], self.token) }
             if let token, request.header("Authorization") != "Bearer \(token)" {
                 return .text("{\"kind\":\"Status\",\"code\":401}", status: 401)
             }
@@ -164,6 +170,32 @@ final class DiscoveryTests: XCTestCase {
         }
     }
 
+    func testFailedRefreshKeepsThePreviousTargets() throws {
+        let api = try FakeAPIServer()
+        defer { api.server.stop() }
+        api.set("/api/v1/nodes", KubernetesFixtures.nodeList([KubernetesFixtures.node("node-a", ip: "10.0.0.1")]))
+        let reported = ResultBox()
+        let log = CapturedLog()
+        let discovery = KubernetesDiscovery(job: try job("""
+            scrape_configs:
+              - job_name: kubelet
+                preset: kubelet
+                kubernetes_sd_configs: [{api_server: "\(api.server.baseURL)", refresh_interval: 1s}]
+            """), logger: Logger(label: "test") { _ in log }) { reported.append($0) }
+        defer { discovery.stop() }
+        discovery.start()
+        XCTAssertTrue(reported.wait(timeoutSeconds: 5) { $0.count >= 1 })
+        // The API server goes away (here: starts answering 401, as after a credentials mix-up).
+        api.requiredToken = "something-else"
+        let deadline = Date().addingTimeInterval(5)
+        while discovery.lastRefreshError == nil && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        XCTAssertEqual(discovery.lastRefreshError?.kind, .request)
+        XCTAssertTrue(reported.all.allSatisfy { $0.map(\.instance) == ["node-a"] }, "no empty list was reported")
+        XCTAssertEqual(log.entries.first?.level, .warning)
+        XCTAssertTrue(log.entries.first?.text.contains("keeping the previous targets") ?? false)
+        XCTAssertTrue(log.entries.first?.text.contains("server returned HTTP status 401") ?? false)
+    }
+
     func testInClusterAccessUsesTheServiceAccount() throws {
         let access = try KubernetesAPIAccess.resolve(
             KubernetesSDConfig(role: .node),
@@ -203,5 +235,23 @@ final class DiscoveryTests: XCTestCase {
         XCTAssertLessThan(lastA, firstB + 2, "node-a is no longer scraped once node-b is")
         XCTAssertEqual(registry.targets.map(\.instance), ["node-b"])
         XCTAssertNil(discovery.lastRefreshError)
+    }
+}
+
+/// Target lists reported by a discovery, collected across threads.
+final class ResultBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lists: [[ScrapeTarget]] = []
+
+    func append(_ targets: [ScrapeTarget]) { lock.withLock { lists.append(targets) } }
+    var all: [[ScrapeTarget]] { lock.withLock { lists } }
+
+    func wait(timeoutSeconds: Double, until condition: ([[ScrapeTarget]]) -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(timeoutSeconds)
+        while Date() < deadline {
+            if condition(all) { return true }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        return condition(all)
     }
 }

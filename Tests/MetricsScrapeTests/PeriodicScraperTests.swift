@@ -12,20 +12,28 @@ final class PeriodicScraperTests: XCTestCase {
     func testFailingTargetsDoNotStopHealthyOnes() throws {
         let good = try LoopbackHTTPServer { _ in .text(ScraperFaultTests.exposition) }
         let bad = try LoopbackHTTPServer { request in
-            if request.path == "/slow" {
+            switch request.path {
+            case "/slow":
                 var response = LoopbackHTTPServer.Response.text("")
                 response.delaySeconds = 2
                 return response
+            case "/garbage": return .text("<html>not metrics</html>\n")
+            case "/big": return .text(String(repeating: "go_goroutines 1\n", count: 100_000))
+            default: return .text("boom", status: 500)
             }
-            return .text("boom", status: 500)
         }
         defer { good.stop(); bad.stop() }
         let refused = "http://127.0.0.1:\(freeLoopbackPort())/metrics"
-        let urls = [good.baseURL + "/metrics", bad.baseURL + "/metrics", bad.baseURL + "/slow", refused]
+        let urls = [good.baseURL + "/metrics", bad.baseURL + "/metrics", bad.baseURL + "/slow", refused,
+                    bad.baseURL + "/garbage", bad.baseURL + "/big"]
         let collector = ResultCollector()
         let scraper = Scraper { collector.add($0) }
         defer { scraper.stop() }
-        scraper.setTargets(urls.map { target($0, interval: 0.25) })
+        scraper.setTargets(urls.map { url in
+            var scrape = target(url, interval: 0.25)
+            scrape.bodyLimitBytes = 100_000
+            return scrape
+        })
         scraper.start()
         XCTAssertTrue(collector.wait(timeoutSeconds: 5) { results in
             urls.allSatisfy { url in results.filter { $0.target.url == url }.count >= 4 }
@@ -35,6 +43,9 @@ final class PeriodicScraperTests: XCTestCase {
         XCTAssertTrue(collector.results(forURL: urls[1]).allSatisfy { $0.error?.kind == .httpStatus })
         XCTAssertTrue(collector.results(forURL: urls[2]).allSatisfy { $0.error?.kind == .timeout })
         XCTAssertTrue(collector.results(forURL: urls[3]).allSatisfy { $0.error?.kind == .connection })
+        XCTAssertTrue(collector.results(forURL: urls[4]).allSatisfy { $0.error?.kind == .parse })
+        XCTAssertTrue(collector.results(forURL: urls[5]).allSatisfy { $0.error?.kind == .bodyTooLarge })
+        XCTAssertEqual(scraper.statistics.scrapesFailed, collector.all.filter { !$0.up }.count)
     }
 
     func testConnectionIsReusedAcrossScrapes() throws {

@@ -84,3 +84,21 @@ final class CapturedLog: LogHandler, @unchecked Sendable {
 
     var entries: [Entry] { lock.withLock { stored } }
 }
+
+final class TargetRegistryTests: XCTestCase {
+    func testUnionOfSourcesIsPushedOnlyWhenSomethingChanged() {
+        let pushed = ResultBox()
+        let registry = TargetRegistry { pushed.append($0) }
+        let a = ScrapeTarget(url: "http://a:1/metrics", labels: [Label("job", "x")])
+        let b = ScrapeTarget(url: "http://b:1/metrics", labels: [Label("job", "x")])
+        registry.update(source: "static", targets: [a])
+        registry.update(source: "kubernetes/x", targets: [a, b])
+        registry.update(source: "kubernetes/x", targets: [a, b])
+        registry.update(source: "kubernetes/x", targets: [])
+        XCTAssertEqual(pushed.all.map { $0.map(\.url) }, [
+            ["http://a:1/metrics"],
+            ["http://a:1/metrics", "http://b:1/metrics"],  // a from two sources is scraped once
+            ["http://a:1/metrics"],
+        ])
+    }
+}

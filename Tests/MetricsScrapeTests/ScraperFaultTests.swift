@@ -49,6 +49,24 @@ final class ScraperFaultTests: XCTestCase {
         XCTAssertGreaterThan(try XCTUnwrap(synthetic["scrape_duration_seconds"]?.value), 0)
     }
 
+    func testMetricRelabelConfigsRunAfterTargetLabelsAreAttached() throws {
+        let server = try LoopbackHTTPServer { _ in .text(Self.exposition) }
+        defer { server.stop() }
+        var scrape = target(server.baseURL + "/metrics")
+        scrape.metricRelabeling = MetricRelabeling(nameFilter: nil, rules: [
+            RelabelRule(action: .drop, sourceLabels: ["__name__"], regex: try AnchoredRegex("go_.*")),
+            RelabelRule(action: .replace, sourceLabels: ["job", "code"], targetLabel: "origin",
+                        regex: try AnchoredRegex("(.*);(2..)"), replacement: "$1-ok"),
+        ])
+        let result = Scraper.scrapeOnce([scrape])[0]
+        XCTAssertNil(result.error)
+        XCTAssertEqual(result.samplesScraped, 3)
+        XCTAssertEqual(result.samples.map(\.name), ["process_resident_memory_bytes", "http_requests_total"])
+        let requests = try XCTUnwrap(result.samples.last)
+        XCTAssertEqual(requests.label("origin"), "fault-ok", "the rule sees the target's job, not the exposed one")
+        XCTAssertEqual(requests.label("exported_job"), "exporter-own-job")
+    }
+
     func testRequestNegotiatesOpenMetricsAndGzip() throws {
         let server = try LoopbackHTTPServer { _ in .text(Self.exposition) }
         defer { server.stop() }

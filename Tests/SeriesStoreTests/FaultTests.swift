@@ -36,6 +36,17 @@ final class FaultTests: XCTestCase {
         XCTAssertEqual(try database.scalarInt("SELECT count(*) FROM sqlite_master WHERE type = 'table'"), tables)
     }
 
+    func testSomeOtherProgramsDatabaseIsNotTakenOver() throws {
+        let dir = ScratchDirectory()
+        defer { dir.remove() }
+        let path = dir.path("other.db")
+        try raw(path).execute("CREATE TABLE series (name TEXT)")
+        XCTAssertThrowsError(try SeriesStore(path: path)) { error in
+            XCTAssertEqual((error as? StoreError)?.kind, .invalidArgument)
+            XCTAssertTrue((error as? StoreError)?.message.contains("not a SoakMonitor database") == true, "\(error)")
+        }
+    }
+
     func testNewerSchemaIsRefusedWithAClearError() throws {
         let dir = ScratchDirectory()
         defer { dir.remove() }
@@ -177,6 +188,28 @@ final class FaultTests: XCTestCase {
         for (key, values) in expected {
             let samples = try reopened.samples(of: try reopened.seriesID(for: key))
             XCTAssertEqual(samples.values.map(\.bitPattern), values.map(\.bitPattern))
+        }
+    }
+
+    func testASecondWriterIsRefusedUntilTheFirstCloses() throws {
+        let dir = ScratchDirectory()
+        defer { dir.remove() }
+        let path = dir.path("two.db")
+        let first = try SeriesStore(path: path)
+        try first.append(metric: "m", labels: [], timestampMs: 1, value: 1)
+        XCTAssertThrowsError(try SeriesStore(path: path)) { error in
+            XCTAssertEqual((error as? StoreError)?.kind, .locked, "\(error)")
+            XCTAssertTrue((error as? StoreError)?.message.contains("writer.lock") == true)
+        }
+        var readOnly = StoreConfiguration()
+        readOnly.readOnly = true
+        XCTAssertNoThrow(try SeriesStore(path: path, configuration: readOnly), "readers take no lock")
+        try first.close()
+        let second = try SeriesStore(path: path)
+        XCTAssertEqual(try second.samples(matching: .metric("m")).first?.values, [1])
+        first.append(try XCTUnwrap(first.existingSeriesID(for: SeriesKey(metric: "m"))), timestampMs: 2, value: 2)
+        XCTAssertThrowsError(try first.flush(), "a closed store no longer writes") { error in
+            XCTAssertEqual((error as? StoreError)?.kind, .invalidArgument)
         }
     }
 }

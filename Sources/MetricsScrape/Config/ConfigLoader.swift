@@ -27,7 +27,8 @@ struct ConfigLoader {
         } catch {
             throw ConfigError(problems: [ConfigProblem(file: file, line: 0, path: "", message: "\(error)")])
         }
-        let config = readRoot(YAMLCursor(node: root, path: "", log: log))
+        var config = readRoot(YAMLCursor(node: root, path: "", log: log))
+        keepDetectionMetrics(config.detection, in: &config)
         if !log.problems.isEmpty { throw ConfigError(problems: log.problems) }
         return config
     }
@@ -44,8 +45,13 @@ struct ConfigLoader {
 
     private func readRoot(_ root: YAMLCursor) -> SoakConfig {
         var config = SoakConfig(file: file)
-        guard let fields = root.mapping(allowed: ["global", "scrape_configs", "keep_all_metrics"]) else { return config }
+        guard let fields = root.mapping(allowed: ["global", "scrape_configs", "keep_all_metrics",
+                                                  "storage", "detection", "alerting", "web"]) else { return config }
         if let global = fields["global"] { config.global = readGlobal(global) }
+        if let storage = fields["storage"] { config.storage = readStorage(storage) }
+        if let detection = fields["detection"] { config.detection = readDetection(detection) }
+        if let alerting = fields["alerting"] { config.alerting = readAlerting(alerting) }
+        if let web = fields["web"] { config.web = readWeb(web) }
         if let keepAll = fields["keep_all_metrics"]?.bool() { config.keepAllMetrics = keepAll }
         guard let jobs = fields["scrape_configs"]?.sequence() else {
             if fields["scrape_configs"] == nil { root.problem("scrape_configs: required (at least one job)") }
@@ -187,7 +193,7 @@ struct ConfigLoader {
     }
 
     /// A path to a file that must exist when files are checked; relative paths are kept as written.
-    private func readFile(_ cursor: YAMLCursor) -> String? {
+    func readFile(_ cursor: YAMLCursor) -> String? {
         guard let path = cursor.nonEmptyString() else { return nil }
         if checkFiles && !isReadableFile(path) { cursor.problem("file \(path) does not exist or is not readable") }
         return path

@@ -1,5 +1,6 @@
 /// A whole SoakMonitor configuration file: Prometheus' `global` and `scrape_configs` (a subset
-/// users can paste from their Prometheus), plus SoakMonitor's `keep_all_metrics` switch.
+/// users can paste from their Prometheus), plus SoakMonitor's `keep_all_metrics` switch and the
+/// daemon's `storage`, `detection`, `alerting` and `web` sections.
 public struct SoakConfig: Sendable {
     /// The file it was loaded from (for messages).
     public var file: String
@@ -8,6 +9,14 @@ public struct SoakConfig: Sendable {
     /// a job's own `keep_all_metrics` overrides it).
     public var keepAllMetrics: Bool
     public var scrapeConfigs: [ScrapeJobConfig]
+    /// `storage:` — the daemon's database.
+    public var storage = StorageSection()
+    /// `detection:` — detector preset, overrides and extra metrics.
+    public var detection = DetectionSection()
+    /// `alerting:` — the alert hooks.
+    public var alerting = AlertingSection()
+    /// `web:` — the monitor's HTTP surface.
+    public var web = WebSection()
 
     public init(file: String, global: GlobalConfig = GlobalConfig(), keepAllMetrics: Bool = false,
                 scrapeConfigs: [ScrapeJobConfig] = []) {

@@ -18,14 +18,17 @@ public final class TargetRegistry: @unchecked Sendable {
 
     /// Replaces `source`'s targets and pushes the union (deduplicated by identity) to the sink
     /// when it changed.
+    ///
+    /// The sink is called under the registry's lock so that two sources updating at once cannot
+    /// deliver their unions out of order (an older union arriving last would drop the newer
+    /// change until the next refresh); it must therefore not call back into the registry.
     public func update(source: String, targets: [ScrapeTarget]) {
-        let union: [ScrapeTarget]? = lock.withLock {
-            guard bySource[source] != targets else { return nil }
+        lock.withLock {
+            guard bySource[source] != targets else { return }
             bySource[source] = targets
             var seen = Set<String>()
-            return bySource.keys.sorted().flatMap { bySource[$0]! }.filter { seen.insert($0.identity).inserted }
+            sink(bySource.keys.sorted().flatMap { bySource[$0]! }.filter { seen.insert($0.identity).inserted })
         }
-        if let union { sink(union) }
     }
 
     /// Every target currently registered.

@@ -164,6 +164,13 @@ final class CurlTransfer {
         inFlight = true
     }
 
+    /// Whether the last transfer got as far as a completed TLS handshake.
+    var tlsHandshakeCompleted: Bool {
+        var microseconds: curl_off_t = 0
+        _ = soak_curl_easy_getinfo_off_t(handle, CURLINFO_APPCONNECT_TIME_T, &microseconds)
+        return microseconds > 0
+    }
+
     /// libcurl's detailed message for the last failure (may be empty).
     var errorDetail: String { String(cString: errorBuffer) }
 

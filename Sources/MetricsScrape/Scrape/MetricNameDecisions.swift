@@ -4,12 +4,14 @@ import Glibc
 import Darwin
 #endif
 
-/// Remembers, per target, whether each metric name passes the job's ``MetricNameFilter``,
-/// looked up by the name's bytes so that the scrape path makes no `String` for names it has
-/// seen before (the prefix and regex tests run once per name, not once per sample).
+/// Remembers, per target, each metric name seen: whether the job's ``MetricNameFilter`` keeps
+/// it, and the name as a `String`. Looked up by the name's bytes, so the scrape path neither
+/// re-runs the prefix and regex tests nor allocates a new `String` for a name it has seen
+/// before (names repeat every scrape; most are longer than Swift's 15-byte inline strings).
 struct MetricNameDecisions {
-    private struct Entry {
-        var name: [UInt8]
+    struct Entry {
+        var bytes: [UInt8]
+        var name: String
         var keep: Bool
     }
 
@@ -20,14 +22,15 @@ struct MetricNameDecisions {
 
     var count: Int { entries.count }
 
-    /// Whether `name` is kept, deciding with `filter` on first sight.
-    mutating func keeps(_ name: UnsafeRawBufferPointer, filter: MetricNameFilter) -> Bool {
+    /// The entry for `name`, deciding with `filter` (nil keeps everything) on first sight.
+    mutating func entry(for name: UnsafeRawBufferPointer, filter: MetricNameFilter?) -> Entry {
         let hash = Self.fnv1a(name)
-        if let entry = entries[hash], Self.equal(entry.name, name) { return entry.keep }
-        let keep = filter.keeps(String(decoding: name, as: UTF8.self))
+        if let entry = entries[hash], Self.equal(entry.bytes, name) { return entry }
+        let text = String(decoding: name, as: UTF8.self)
+        let entry = Entry(bytes: Array(name), name: text, keep: filter?.keeps(text) ?? true)
         if entries.count >= Self.capacity { entries.removeAll() }
-        entries[hash] = Entry(name: Array(name), keep: keep)
-        return keep
+        entries[hash] = entry
+        return entry
     }
 
     @inline(__always)

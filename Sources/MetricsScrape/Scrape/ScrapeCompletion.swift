@@ -29,7 +29,10 @@ enum ScrapeCompletion {
 
         let format = ExpositionFormat(contentType: transfer.infoString(CURLINFO_CONTENT_TYPE))
         let relabeling = target.metricRelabeling
-        var collector = ScrapeSampleCollector(filter: relabeling.nameFilter, decisions: transfer.nameDecisions)
+        // Without metric_relabel_configs the collector attaches the target labels itself.
+        var collector = ScrapeSampleCollector(filter: relabeling.nameFilter,
+                                              targetLabels: relabeling.rules.isEmpty ? target.labels : nil,
+                                              decisions: transfer.nameDecisions)
         transfer.nameDecisions = MetricNameDecisions()  // moved into the collector so the dictionary is not copied on write
         do {
             try ExpositionParser(format: format).parse(transfer.body, into: &collector)
@@ -41,9 +44,13 @@ enum ScrapeCompletion {
         }
         transfer.nameDecisions = collector.decisions
         result.samplesScraped = collector.scraped
-        result.samples.reserveCapacity(collector.samples.count)
-        for sample in collector.samples {
-            if let relabeled = relabeling.apply(to: sample, targetLabels: target.labels) { result.samples.append(relabeled) }
+        if relabeling.rules.isEmpty {
+            result.samples = collector.samples
+        } else {
+            result.samples.reserveCapacity(collector.samples.count)
+            for sample in collector.samples {
+                if let relabeled = relabeling.apply(to: sample, targetLabels: target.labels) { result.samples.append(relabeled) }
+            }
         }
         return result
     }
@@ -73,6 +80,14 @@ enum ScrapeCompletion {
             // A server that rejects our client certificate closes the TLS session mid-read: say TLS.
             if detail.contains("SSL") || detail.contains("certificate") || detail.contains("alert") {
                 return (.tls, text + clientCertificateHint(target, detail: detail))
+            }
+            // TLS 1.3 servers verify the client certificate after the handshake has completed on
+            // the client's side: without one, the first write or read after it fails with a plain
+            // socket error. Say so rather than blaming the network.
+            if transfer.tlsHandshakeCompleted && transfer.body.isEmpty && target.tls.certFile == nil
+                && target.tls.certPEM == nil {
+                return (.tls, text + " (the server closed the connection right after the TLS handshake, as servers"
+                        + " requiring a client certificate do: set tls_config.cert_file and key_file)")
             }
             return (.connection, text)
         case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CONNECT_ERROR, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER,

@@ -215,7 +215,9 @@ public final class Scraper: @unchecked Sendable {
             freeSlots.append(slot)
         }
         let nowMonotonic = Clock.monotonicSeconds(), nowWall = Clock.wallSeconds()
-        for target in wanted.values.sorted(by: { $0.identity < $1.identity }) {
+        for listed in targets {
+            // `wanted` now holds only new or changed targets; taking each out once also drops duplicates.
+            guard let target = wanted.removeValue(forKey: listed.identity) else { continue }
             guard let transfer = CurlTransfer(target: target) else {
                 logger.error("cannot create a libcurl handle", metadata: ["url": "\(target.redactedURL)"])
                 continue

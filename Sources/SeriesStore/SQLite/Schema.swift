@@ -4,7 +4,7 @@
 /// file's version, each in its own transaction that also sets the new version, so a crash in
 /// the middle leaves a consistent older version that the next open migrates again. A file with a
 /// version above `currentVersion` is refused (`.schemaTooNew`) rather than misread.
-/// Version 0 is an empty (new) file. A later issue appends e.g. the alert outbox as version 2.
+/// Version 0 is an empty (new) file; version 2 added the alert outbox and the findings.
 enum Schema {
     /// One step from `version - 1` to `version`.
     struct Migration: Sendable {
@@ -72,6 +72,45 @@ enum Schema {
             CREATE INDEX marker_by_time ON marker (time_ms);
             CREATE INDEX marker_by_target ON marker (target, time_ms);
             """),
+        // Version 2: the daemon's durable state besides samples. AUTOINCREMENT so an id is never
+        // reused after `removeFinishedOutbox` deletes the highest one: the outbox orders an
+        // episode's entries by id, and a link to a finding must never point at another one.
+        Migration(version: 2, sql: """
+            CREATE TABLE outbox (                     -- one notification for one receiver
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                receiver TEXT NOT NULL,
+                dedupe_key TEXT NOT NULL,
+                alert_state TEXT NOT NULL,            -- firing | resolved
+                payload BLOB NOT NULL,                -- the notification as JSON; holds no secret
+                created_ms INTEGER NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_ms INTEGER NOT NULL,
+                state TEXT NOT NULL DEFAULT 'pending', -- pending | delivered | rejected | superseded
+                last_error TEXT,
+                finished_ms INTEGER
+            );
+            CREATE INDEX outbox_by_state ON outbox (state, id);
+            CREATE TABLE finding (                    -- one leak episode of one series
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                metric TEXT NOT NULL,
+                labels TEXT NOT NULL,                 -- LabelText of the series (without version)
+                resource TEXT NOT NULL,
+                state TEXT NOT NULL,                  -- firing | resolved
+                onset_ms INTEGER NOT NULL,
+                first_alert_ms INTEGER NOT NULL,
+                resolved_ms INTEGER,
+                judged_ms INTEGER NOT NULL,           -- the last assessment's numbers follow
+                slope_per_hour REAL NOT NULL,
+                growth_percent_per_hour REAL NOT NULL,
+                least_squares_slope_per_hour REAL NOT NULL,
+                confidence REAL NOT NULL,
+                exhaustion_ms INTEGER,
+                version TEXT,
+                dedupe_key TEXT NOT NULL UNIQUE,
+                last_notified_ms INTEGER NOT NULL
+            );
+            CREATE INDEX finding_by_state ON finding (state, id);
+            """),
     ]
 
     /// The version this build writes.
@@ -83,6 +122,12 @@ enum Schema {
         if found > currentVersion {
             throw StoreError(kind: .schemaTooNew,
                              message: "schema version \(found) is newer than this build's \(currentVersion)",
+                             path: database.path)
+        }
+        if found == 0, target > 0, let tables = try database.scalarInt("SELECT count(*) FROM sqlite_schema"), tables > 0 {
+            // Version 0 means "empty": a database of some other program must not get our tables.
+            throw StoreError(kind: .invalidArgument,
+                             message: "not a SoakMonitor database: it has \(tables) schema objects but no schema version",
                              path: database.path)
         }
         for migration in migrations where migration.version > found && migration.version <= target {

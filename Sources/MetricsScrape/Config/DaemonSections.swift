@@ -1,0 +1,129 @@
+/// The `storage:` section: where `soak run` keeps its database and how long data lives.
+///
+/// ```yaml
+/// storage:
+///   path: /var/lib/soak/soak.db
+///   flush_interval: 10s      # samples are durable within this interval
+///   raw_retention: 90d       # raw samples; 5-minute rollups outlive them
+///   rollup_retention: 2y
+/// ```
+public struct StorageSection: Sendable, Hashable {
+    /// The SQLite file; relative paths are relative to the working directory.
+    public var path: String = "soak.db"
+    public var flushIntervalSeconds: Double = 10
+    public var rawRetentionSeconds: Double = 90 * 86_400
+    public var rollupRetentionSeconds: Double = 730 * 86_400
+
+    public init() {}
+}
+
+/// The `detection:` section: which detector preset, which overrides, which extra metrics.
+///
+/// ```yaml
+/// detection:
+///   preset: default            # or `compressed` (every time constant / 60, for demos and tests)
+///   bucket: 5m                 # overrides, all optional
+///   window_buckets: 48
+///   warm_up: 1h
+///   leak_z: 3
+///   minimum_growth_percent_per_hour: 0.25
+///   confirm_buckets: 3
+///   resolve_buckets: 6
+///   resources:                 # extra metrics to watch, by resource kind
+///     my_cache_bytes: memory
+///   limits:                    # the metric bounding a watched metric (same labels)
+///     my_cache_bytes: my_cache_limit_bytes
+/// ```
+public struct DetectionSection: Sendable, Hashable {
+    /// A named starting point for every detector setting.
+    public enum Preset: String, Sendable, Hashable, CaseIterable {
+        /// Production time scale: 5-minute buckets, 4-hour windows.
+        case `default`
+        /// Every time constant divided by 60: 1-s scrapes, windows of minutes.
+        case compressed
+    }
+
+    public var preset: Preset = .default
+    public var bucketSeconds: Double?
+    public var windowBuckets: Int?
+    public var warmUpSeconds: Double?
+    public var scrapeGapSeconds: Double?
+    public var leakZ: Double?
+    public var suspectZ: Double?
+    public var minimumGrowthPercentPerHour: Double?
+    public var confirmBuckets: Int?
+    public var resolveBuckets: Int?
+    /// Extra watched metric names → resource kind (`memory`, `fds`, `goroutines`, `threads`, `other`).
+    public var resources: [String: String] = [:]
+    /// Watched metric name → the metric carrying its limit.
+    public var limits: [String: String] = [:]
+
+    /// The resource kinds `resources` may name.
+    public static let resourceKinds: [String] = ["memory", "fds", "goroutines", "threads", "other"]
+
+    public init() {}
+}
+
+/// The `alerting:` section as written; `SoakDaemon` turns it into its `AlertingConfiguration`.
+/// Kept here so one loader reports every problem of the file with its line.
+public struct AlertingSection: Sendable, Hashable {
+    /// Credentials read from files at every delivery (never inline).
+    public struct Credentials: Sendable, Hashable {
+        public var bearerTokenFile: String?
+        public var basicAuthUsername: String?
+        public var basicAuthPasswordFile: String?
+        public init() {}
+    }
+
+    /// One `alertmanagers[]` entry.
+    public struct Alertmanager: Sendable, Hashable {
+        public var name: String?
+        public var url: String = ""
+        public var credentials = Credentials()
+        public var tlsCAFile: String?
+        public var timeoutSeconds: Double = 10
+        public var resendIntervalSeconds: Double = 60
+        public init() {}
+    }
+
+    /// One `webhooks[]` entry.
+    public struct Webhook: Sendable, Hashable {
+        public var name: String?
+        public var url: String = ""
+        public var secretFile: String?
+        public var signatureHeader: String?
+        public var credentials = Credentials()
+        public var tlsCAFile: String?
+        public var timeoutSeconds: Double = 10
+        public init() {}
+    }
+
+    /// One `exec[]` entry.
+    public struct Exec: Sendable, Hashable {
+        public var name: String?
+        public var command: [String] = []
+        public var timeoutSeconds: Double = 30
+        public init() {}
+    }
+
+    public var externalURL: String?
+    public var criticalHorizonHours: Double = 24
+    public var terminal = false
+    public var retryInitialSeconds: Double = 1
+    public var retryMaxSeconds: Double = 300
+    public var alertmanagers: [Alertmanager] = []
+    public var webhooks: [Webhook] = []
+    public var exec: [Exec] = []
+
+    public init() {}
+}
+
+/// The `web:` section: where the monitor's own HTTP surface listens.
+public struct WebSection: Sendable, Hashable {
+    /// `host:port`; loopback by default so nothing is exposed unless asked for.
+    public var listenAddress: String = "127.0.0.1:9847"
+    /// When set, every endpoint but `/healthz` and `/-/ready` requires `Authorization: Bearer <file contents>`.
+    public var bearerTokenFile: String?
+
+    public init() {}
+}

@@ -1,0 +1,125 @@
+import Foundation
+import LeakDetection
+import MetricsScrape
+import SeriesStore
+
+/// Everything `soak run` needs, derived from one YAML file: what to scrape, where to store it,
+/// how to detect, whom to alert, where to listen. Built once at start; a value, so the demo and
+/// tests can make one in code and change a field.
+public struct MonitorConfiguration: Sendable {
+    /// The scrape side (jobs, targets, discovery) exactly as loaded.
+    public var scrape: SoakConfig
+    public var databasePath: String
+    public var store: StoreConfiguration
+    public var detector: DetectorConfiguration
+    public var classifier: ResourceClassifier
+    public var alerting: AlertingConfiguration
+    public var web: WebSection
+    /// How often a firing episode is re-sent (the shortest Alertmanager resend interval, 60 s).
+    public var resendIntervalSeconds: Double
+    /// How far back the detector state is rebuilt from stored samples on start: long enough to
+    /// leave warm-up and fill a window, and to see a whole load cycle.
+    public var replaySeconds: Double
+    /// Finished outbox rows older than this are deleted by the hourly housekeeping.
+    public var outboxRetentionSeconds: Double = 3 * 86_400
+    /// How often retention runs.
+    public var retentionIntervalSeconds: Double = 3_600
+
+    /// Derives the daemon's settings from a loaded file.
+    /// - throws: ``MonitorConfigurationError`` when the alerting section cannot work (checked the
+    ///   same way `makeNotifiers` will be at start, so `soak check-config` catches it).
+    public init(_ config: SoakConfig) throws(MonitorConfigurationError) {
+        scrape = config
+        databasePath = config.storage.path
+        var store = StoreConfiguration()
+        store.flushIntervalSeconds = config.storage.flushIntervalSeconds
+        store.rawRetentionMs = Int64(config.storage.rawRetentionSeconds * 1000)
+        store.rollupRetentionMs = Int64(config.storage.rollupRetentionSeconds * 1000)
+        self.store = store
+        detector = Self.detectorConfiguration(config.detection)
+        classifier = Self.classifier(config.detection)
+        alerting = Self.alertingConfiguration(config.alerting, web: config.web)
+        web = config.web
+        do {
+            _ = try alerting.makeNotifiers()
+        } catch let error as AlertingConfigurationError {
+            throw MonitorConfigurationError(file: config.file, section: error.section, message: error.message)
+        } catch {
+            throw MonitorConfigurationError(file: config.file, section: "alerting", message: "\(error)")
+        }
+        resendIntervalSeconds = alerting.firingResendIntervalSeconds
+        replaySeconds = Self.replaySeconds(for: detector)
+    }
+
+    /// The preset with the file's overrides applied.
+    public static func detectorConfiguration(_ section: DetectionSection) -> DetectorConfiguration {
+        var detector: DetectorConfiguration = section.preset == .compressed ? .timeCompressed : DetectorConfiguration()
+        if let value = section.bucketSeconds { detector.bucketSeconds = value }
+        if let value = section.windowBuckets {
+            detector.windowBuckets = value
+            detector.shortWindowBuckets = max(3, value / 4)
+        }
+        if let value = section.warmUpSeconds { detector.warmUpSeconds = value }
+        if let value = section.scrapeGapSeconds { detector.scrapeGapSeconds = value }
+        if let value = section.leakZ { detector.leakZ = value }
+        if let value = section.suspectZ { detector.suspectZ = value }
+        if let value = section.minimumGrowthPercentPerHour { detector.minimumGrowthPercentPerHour = value }
+        if let value = section.confirmBuckets { detector.confirmBuckets = value }
+        if let value = section.resolveBuckets { detector.resolveBuckets = value }
+        return detector
+    }
+
+    /// The standard resource names plus the file's `resources` and `limits`.
+    public static func classifier(_ section: DetectionSection) -> ResourceClassifier {
+        var classifier = ResourceClassifier()
+        for (metric, kind) in section.resources {
+            classifier.assign(metric, to: LeakDetection.ResourceKind(rawValue: kind) ?? .other)
+        }
+        for (metric, limit) in section.limits { classifier.setLimitMetric(limit, for: metric) }
+        return classifier
+    }
+
+    /// The hooks as the alerting code models them. Without an `external_url`, links point at
+    /// the web listener.
+    public static func alertingConfiguration(_ section: AlertingSection, web: WebSection) -> AlertingConfiguration {
+        func credentials(_ c: AlertingSection.Credentials) -> HTTPCredentials {
+            HTTPCredentials(
+                basicAuth: c.basicAuthUsername.flatMap { user in
+                    c.basicAuthPasswordFile.map { HTTPCredentials.BasicAuth(username: user, passwordFile: $0) }
+                },
+                bearerTokenFile: c.bearerTokenFile)
+        }
+        return AlertingConfiguration(
+            externalURL: section.externalURL ?? "http://\(web.listenAddress)",
+            criticalHorizonHours: section.criticalHorizonHours,
+            terminal: section.terminal,
+            retry: .init(initialSeconds: section.retryInitialSeconds, maxSeconds: section.retryMaxSeconds),
+            alertmanagers: section.alertmanagers.map {
+                AlertmanagerConfiguration(name: $0.name, url: $0.url, credentials: credentials($0.credentials),
+                                          tlsCAFile: $0.tlsCAFile, timeoutSeconds: $0.timeoutSeconds,
+                                          resendIntervalSeconds: $0.resendIntervalSeconds)
+            },
+            webhooks: section.webhooks.map {
+                WebhookConfiguration(name: $0.name, url: $0.url, secretFile: $0.secretFile,
+                                     signatureHeader: $0.signatureHeader ?? WebhookSignature.defaultHeader,
+                                     credentials: credentials($0.credentials), tlsCAFile: $0.tlsCAFile,
+                                     timeoutSeconds: $0.timeoutSeconds)
+            },
+            exec: section.exec.map { ExecConfiguration(name: $0.name, command: $0.command, timeoutSeconds: $0.timeoutSeconds) })
+    }
+
+    /// Warm-up plus one long window plus one cycle period (the detector compares with a day ago),
+    /// plus a bucket of slack: 1 h + 4 h + 24 h by default, 28 min compressed.
+    public static func replaySeconds(for detector: DetectorConfiguration) -> Double {
+        detector.warmUpSeconds + detector.windowSeconds + detector.cyclePeriodSeconds + detector.bucketSeconds
+    }
+}
+
+/// A configuration that loads but cannot run: which file and section, and why.
+public struct MonitorConfigurationError: Error, Sendable, CustomStringConvertible {
+    public var file: String
+    public var section: String
+    public var message: String
+
+    public var description: String { "\(file): \(section): \(message)" }
+}

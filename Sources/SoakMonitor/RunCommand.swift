@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import Logging
+import MetricsScrape
+import SoakDaemon
+
+/// `soak run --config FILE`: the always-on monitor.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Scrapes, stores, detects leaks and alerts, continuously, until SIGTERM or SIGINT.",
+        discussion: """
+            Reads one YAML file: Prometheus-style `global` and `scrape_configs`, plus `storage`
+            (the SQLite file, flush interval, retention), `detection` (preset `default` or
+            `compressed`, overrides, extra metrics), `alerting` (Alertmanager, webhooks, exec,
+            terminal) and `web` (listen address). See docs/daemon.md.
+
+            On start it resumes from the database: detector state is rebuilt from stored samples
+            and open leak episodes are known, so a restart neither forgets a leak nor announces
+            it again. SIGTERM/SIGINT stop scraping, ingest what was scraped, flush and close.
+
+            Example:
+              soak check-config /etc/soak/soak.yml && soak run --config /etc/soak/soak.yml
+            """
+    )
+
+    @Option(help: "The YAML configuration file.")
+    var config: String
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String = "info"
+
+    func run() async throws {
+        guard let level = Logger.Level(rawValue: logLevel) else {
+            throw ValidationError("unknown log level \(logLevel)")
+        }
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "soak.run")
+        let configuration: MonitorConfiguration
+        do {
+            configuration = try MonitorConfiguration(SoakConfig.load(path: config))
+        } catch let error as ConfigError {
+            for problem in error.problems { FileHandle.standardError.write(Data((problem.description + "\n").utf8)) }
+            throw ExitCode(1)
+        } catch {
+            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        let runtime = try await MonitorRuntime.open(configuration: configuration, logger: logger)
+        logger.info("soak run started", metadata: [
+            "config": "\(config)", "database": "\(configuration.databasePath)",
+            "receivers": "\(await runtime.pipeline.outbox.receivers.joined(separator: ","))",
+            // The HTTP surface (web.listen_address) is served by the HTTP service once it is wired in.
+        ])
+        try await runtime.run()
+        logger.info("soak run stopped")
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import Logging
+import MetricsScrape
+import XCTest
+@testable import SoakDaemon
+
+/// `soak demo`'s exporters: their shapes are the ones the demo promises, and they are served
+/// over real HTTP in a form our own scraper and parser accept.
+final class DemoExporterTests: XCTestCase {
+    private func values(_ exporter: DemoExporter, at t: Double) throws -> [String: Double] {
+        let parsed = try ExpositionParser.parse(Array(exporter.exposition(elapsedSeconds: t).utf8), format: .prometheusText)
+        return Dictionary(parsed.samples.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The post-GC floor: the lowest RSS of each 8-s GC cycle (sampled each second), averaged
+    /// over four cycles so that the exporter's noise does not decide the figure.
+    private func rssFloor(_ exporter: DemoExporter, from t: Double) throws -> Double {
+        var sum = 0.0
+        for cycle in 0..<4 {
+            let start = t + Double(cycle * 8)
+            sum += try (0..<8).map { try values(exporter, at: start + Double($0))["process_resident_memory_bytes"]! }.min()!
+        }
+        return sum / 4
+    }
+
+    func testLeakingHeapFloorRisesThreePercentPerMinuteUnderTheSawtooth() throws {
+        let leak = DemoExporter.standardSet(startSeconds: 0)[0]
+        XCTAssertEqual(leak.behaviour, .memoryLeakUnderSawtooth)
+        let early = try rssFloor(leak, from: 0), later = try rssFloor(leak, from: 120)
+        XCTAssertEqual(later / early, 1.06, accuracy: 0.02)
+        // Within one cycle the sawtooth swings by far more than a minute of leak.
+        let cycle = try (0..<8).map { try values(leak, at: 60 + Double($0))["process_resident_memory_bytes"]! }
+        XCTAssertGreaterThan(cycle.max()! - cycle.min()!, 30 * 1_048_576)
+    }
+
+    func testDescriptorLeakGrowsAndHealthyExporterSaturates() throws {
+        let set = DemoExporter.standardSet(startSeconds: 0)
+        let fds0 = try values(set[1], at: 0)["process_open_fds"]!, fds100 = try values(set[1], at: 100)["process_open_fds"]!
+        XCTAssertEqual(fds100 - fds0, 80, accuracy: 12)
+        let healthy = set[2]
+        let rise1 = try rssFloor(healthy, from: 40) - rssFloor(healthy, from: 0)
+        let rise2 = try rssFloor(healthy, from: 120) - rssFloor(healthy, from: 80)
+        XCTAssertGreaterThan(rise1, 10 * 1_048_576, "warm-up grows at first")
+        XCTAssertLessThan(abs(rise2), 6 * 1_048_576, "then stops")
+    }
+
+    func testExpositionCarriesVersionAndIsDeterministic() throws {
+        let set = DemoExporter.standardSet(startSeconds: 1_700_000_000)
+        XCTAssertEqual(set[0].exposition(elapsedSeconds: 12.5), set[0].exposition(elapsedSeconds: 12.5))
+        let parsed = try ExpositionParser.parse(Array(set[2].exposition(elapsedSeconds: 5).utf8), format: .prometheusText)
+        XCTAssertEqual(parsed.samples.first { $0.name == "etcd_server_version" }?.label("server_version"), "3.5.16")
+        XCTAssertEqual(parsed.samples.first { $0.name == "process_start_time_seconds" }?.value, 1_700_000_000)
+    }
+
+    func testServedExportersAreScrapedByTheRealScraper() async throws {
+        let exporters = DemoExporter.standardSet(startSeconds: Date().timeIntervalSince1970)
+        let server = try await DemoExporterServer.start(exporters, logger: Logger(label: "test"))
+        let targets = server.endpoints.map {
+            ScrapeTarget(url: $0.url, labels: [Label("job", $0.exporter.job), Label("instance", "127.0.0.1:\($0.port)")],
+                         intervalSeconds: 1, timeoutSeconds: 1)
+        }
+        let results = Scraper.scrapeOnce(targets)
+        await server.stop()
+        XCTAssertEqual(results.count, 3)
+        for result in results {
+            XCTAssertTrue(result.up, "\(result.target.url): \(String(describing: result.error))")
+            XCTAssertNotNil(result.samples.first { $0.name == "process_resident_memory_bytes" }, result.target.job)
+        }
+        XCTAssertEqual(Set(results.map(\.target.job)), ["kube-apiserver", "kubelet", "etcd"])
+    }
+}
