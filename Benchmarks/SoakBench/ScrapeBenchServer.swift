@@ -7,15 +7,6 @@ import Dispatch
 import CCurl
 import Foundation
 
-// SOCK_STREAM | SOCK_NONBLOCK. The Glibc overlay of this toolchain does not export the
-// __socket_type constants to this file in a release build (LoopbackComponents gets them through
-// CCurl's headers), so they are spelled out: 1 and O_NONBLOCK (0o4000) on Linux.
-#if os(Linux)
-private let streamNonBlocking: Int32 = 1 | 0o4000
-#else
-private let streamNonBlocking: Int32 = SOCK_STREAM
-#endif
-
 /// The scrape benchmark's exporters: `count` listening sockets on 127.0.0.1 (one per target,
 /// so each target has its own host:port and connection, as real components do), all served
 /// from one serial dispatch queue (epoll underneath) with one precomputed HTTP/1.1 keep-alive
@@ -44,7 +35,7 @@ final class ScrapeBenchServer: @unchecked Sendable {
         var ports: [Int] = []
         var fds: [Int32] = []
         for _ in 0..<count {
-            let fd = socket(AF_INET, streamNonBlocking, 0)
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
             guard fd >= 0 else { throw BenchError("socket: \(String(cString: strerror(errno)))") }
             var address = sockaddr_in()
             address.sin_family = sa_family_t(AF_INET)
