@@ -104,6 +104,9 @@ let package = Package(
         ),
         .testTarget(name: "SeriesStoreTests", dependencies: ["SeriesStore"]),
         .testTarget(name: "LeakDetectionTests", dependencies: ["LeakDetection"]),
+        // `soak analyze` end to end: launches the built `soak` from the build folder. Depending on
+        // the executable target makes `swift build --build-tests` build `soak` first.
+        .testTarget(name: "SoakMonitorTests", dependencies: ["SoakMonitor", "LeakDetection"]),
         .testTarget(
             name: "SoakDaemonTests",
             dependencies: [
