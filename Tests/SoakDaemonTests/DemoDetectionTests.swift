@@ -8,7 +8,6 @@ import XCTest
 /// a leak alert for the leaking series within the demo's run and none for the healthy exporter.
 final class DemoDetectionTests: XCTestCase {
     /// The time of the first leak alert per `job metric`, over `seconds` of 1-s samples.
-    func probe(seconds: Int) throws -> (alerts: [String: Int], suspects: Set<String>) { try firstAlerts(seconds: seconds) }
     private func firstAlerts(seconds: Int) throws -> (alerts: [String: Int], suspects: Set<String>) {
         var bank = DetectorBank(configuration: .timeCompressed)
         let startMs: Int64 = 1_700_000_000_000
