@@ -29,7 +29,8 @@ public struct DemoSession: Sendable {
     }
 
     /// The configuration for the exporters: the same YAML a user writes for `soak run`.
-    public static func configurationYAML(endpoints: [DemoExporterServer.Endpoint], databasePath: String) -> String {
+    public static func configurationYAML(endpoints: [DemoExporterServer.Endpoint], databasePath: String,
+                                         apiPort: Int) -> String {
         var yaml = """
         global:
           scrape_interval: 1s
@@ -43,6 +44,9 @@ public struct DemoSession: Sendable {
           preset: compressed
         alerting:
           terminal: false
+          external_url: http://127.0.0.1:\(apiPort)
+        web:
+          listen_address: 127.0.0.1:\(apiPort)
         scrape_configs:
 
         """
@@ -65,7 +69,9 @@ public struct DemoSession: Sendable {
         let startedAt = Date()
         let exporters = try await DemoExporterServer.start(
             DemoExporter.standardSet(startSeconds: startedAt.timeIntervalSince1970), logger: logger)
-        let yaml = Self.configurationYAML(endpoints: exporters.endpoints, databasePath: databasePath)
+        // The API's port is chosen first, so that the alerts' links point at this demo's API.
+        let port = try Self.unusedLoopbackPort()
+        let yaml = Self.configurationYAML(endpoints: exporters.endpoints, databasePath: databasePath, apiPort: port)
         try yaml.write(to: directory.appendingPathComponent("soak.yml"), atomically: true, encoding: .utf8)
 
         let configuration: MonitorConfiguration
@@ -77,11 +83,10 @@ public struct DemoSession: Sendable {
         }
         let alerts = AlertLines()
         let notifier = LogNotifier(name: "terminal", write: { line in alerts.append(line) })
-        let apiPort = DemoPort()
         let runtime = try await MonitorRuntime.open(configuration: configuration, notifiers: [notifier], logger: logger)
         let http = try MonitorHTTPServer(
-            configuration: MonitorHTTPConfiguration(host: "127.0.0.1", port: 0), provider: runtime.pipeline,
-            registry: nil, logger: logger, onListening: { _, port in await apiPort.set(port) })
+            configuration: MonitorHTTPConfiguration(host: "127.0.0.1", port: port), provider: runtime.pipeline,
+            registry: nil, logger: logger)
         let group = ServiceGroup(services: runtime.services + [http], logger: logger)
         let running = Task { try await group.run() }
 
@@ -89,11 +94,10 @@ public struct DemoSession: Sendable {
         var lastStatus = -1.0
         while true {
             let elapsed = Date().timeIntervalSince(startedAt)
-            let port = await apiPort.value
             let screen = view.render(
                 elapsedSeconds: elapsed, totalSeconds: durationSeconds, databasePath: databasePath,
                 targets: await runtime.pipeline.targetsSnapshot(), findings: await runtime.pipeline.findingsSnapshot())
-            let footer = (port.map { "HTTP API: http://127.0.0.1:\($0)/api/v1/findings  (also /metrics, /api/v1/targets)\n" } ?? "")
+            let footer = "HTTP API: http://127.0.0.1:\(port)/api/v1/findings  (also /metrics, /api/v1/targets)\n"
                 + "\nAlerts (terminal hook):\n" + alerts.recent(8).map { "  " + DemoTerminalView.sanitize($0) + "\n" }.joined()
             if interactive {
                 write("\u{1B}[H\u{1B}[2J" + screen + footer)
@@ -123,8 +127,22 @@ final class AlertLines: @unchecked Sendable {
     func recent(_ count: Int) -> [String] { lock.withLock { Array(lines.suffix(count)) } }
 }
 
-/// The HTTP surface's port once it listens.
-actor DemoPort {
-    private(set) var value: Int?
-    func set(_ port: Int) { value = port }
+extension DemoSession {
+    /// A port the kernel just handed out on 127.0.0.1 (bound to 0, then released).
+    static func unusedLoopbackPort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw DemoError(message: "cannot open a socket") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
+            }
+        }
+        guard bound else { throw DemoError(message: "cannot bind a loopback port for the demo's HTTP API") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
 }
