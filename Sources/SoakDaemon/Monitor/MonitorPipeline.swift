@@ -282,6 +282,8 @@ public actor MonitorPipeline {
             await confirmed(seriesKey, index: index, assessment: assessment)
         case .resolved(let assessment):
             await end(seriesKey, atMs: assessment.judgedAtMs, reason: "stopped growing", assessment: assessment)
+        case .segmentStarted(_, nil):
+            break  // a series' first segment (its version label may say `versionChange`): nothing ended
         case .segmentStarted(let reason, _):
             switch reason {
             case .restart, .valueCollapse, .versionChange:
