@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
     ],
     targets: [
@@ -51,9 +53,15 @@ let package = Package(
                 "CCurl", "MetricsScrape", "SeriesStore", "LeakDetection",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                // HTTP surface: /metrics, /healthz, /-/ready, /api/v1 (Sources/SoakDaemon/HTTP).
                 .product(name: "Hummingbird", package: "hummingbird"),
                 // `soak run`'s services (scraping, pipeline, outbox, retention) and graceful shutdown.
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                // Own metrics: recorded through swift-metrics; the Prometheus backend is
+                // bootstrapped once by the executable (SelfMetrics/SelfMetricsBootstrap).
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         .executableTarget(
@@ -96,12 +104,18 @@ let package = Package(
         ),
         .testTarget(name: "SeriesStoreTests", dependencies: ["SeriesStore"]),
         .testTarget(name: "LeakDetectionTests", dependencies: ["LeakDetection"]),
+        // `soak analyze` end to end: launches the built `soak` from the build folder. Depending on
+        // the executable target makes `swift build --build-tests` build `soak` first.
+        .testTarget(name: "SoakMonitorTests", dependencies: ["SoakMonitor", "LeakDetection"]),
         .testTarget(
             name: "SoakDaemonTests",
             dependencies: [
-                "SoakDaemon", "MetricsScrape", "SeriesStore", "LeakDetection",
+                "SoakDaemon", "MetricsScrape", "SeriesStore", "LeakDetection", "CCurl",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
     ],

@@ -15,12 +15,16 @@ var draws = 20
 var tuningSeed: UInt64 = 1
 // Seed 2 was also looked at (traced) while tuning, so it is reported as tuning too.
 var secondTuningSeed: UInt64 = 2
-// 20261126 was the held-out seed of an earlier configuration; after it had been looked at, one
-// more tuning round followed, so the final held-out seed is a fresh one.
-var heldOutSeed: UInt64 = 4242
+// Held-out seeds are used once per configuration and then retired: 20261126 and 4242 were the
+// held-out seeds of earlier configurations. 5151 and 86027 were chosen before the AR(1)
+// persistence and deceleration round and run once, at its end.
+var heldOutSeeds: [UInt64] = [5151, 86027]
+/// Held-out seeds of earlier configurations, reported for comparison (they have been seen).
+var earlierHeldOutSeeds: [UInt64] = [4242, 20261126]
 var verbose = false
 /// Only the tuning seeds: for experiments, so the held-out seeds stay unseen until the final run.
 var tuningOnly = false
+var heldOutSeedsGiven = false
 var traced: String?
 var openMetricsPath: String?
 var configuration = DetectorConfiguration()
@@ -30,7 +34,12 @@ while !arguments.isEmpty {
     switch flag {
     case "--draws": draws = Int(arguments.removeFirst()) ?? draws
     case "--tuning-seed": tuningSeed = UInt64(arguments.removeFirst()) ?? tuningSeed
-    case "--held-out-seed": heldOutSeed = UInt64(arguments.removeFirst()) ?? heldOutSeed
+    case "--held-out-seed":
+        // Replaces the held-out seeds by this one (repeat the flag for several).
+        if let seed = UInt64(arguments.removeFirst()) {
+            if heldOutSeedsGiven { heldOutSeeds.append(seed) } else { heldOutSeeds = [seed]; heldOutSeedsGiven = true }
+            earlierHeldOutSeeds = []
+        }
     case "--verbose": verbose = true
     case "--tuning-only": tuningOnly = true
     case "--trace": traced = arguments.removeFirst()
@@ -51,6 +60,8 @@ while !arguments.isEmpty {
         case "stepDominance": configuration.stepDominance = number
         case "cycleSwingPercent": configuration.cycleSwingPercent = number
         case "minimumGrowthPercentPerHour": configuration.minimumGrowthPercentPerHour = number
+        case "trendInvariantSerialCorrelation": configuration.trendInvariantSerialCorrelation = number != 0
+        case "decelerationZ": configuration.decelerationZ = number
         default: print("unknown field \(pair[0])"); exit(2)
         }
     default:
@@ -147,4 +158,9 @@ print("SoakEval — leak detection on the labelled synthetic corpus (\(draws) dr
 evaluate(seed: tuningSeed, title: "Tuning corpus", draws: draws, verbose: verbose, configuration: configuration)
 evaluate(seed: secondTuningSeed, title: "Tuning corpus (second seed)", draws: draws, verbose: verbose, configuration: configuration)
 if tuningOnly { exit(0) }
-evaluate(seed: heldOutSeed, title: "Held-out corpus", draws: draws, verbose: verbose, configuration: configuration)
+for seed in heldOutSeeds {
+    evaluate(seed: seed, title: "Held-out corpus", draws: draws, verbose: verbose, configuration: configuration)
+}
+for seed in earlierHeldOutSeeds {
+    evaluate(seed: seed, title: "Earlier held-out corpus (seen before)", draws: draws, verbose: false, configuration: configuration)
+}

@@ -53,6 +53,20 @@ public struct DetectorConfiguration: Sendable, Hashable {
     public var confirmBuckets: Int = 3
     /// Consecutive negative judgements that resolve a leak.
     public var resolveBuckets: Int = 6
+    /// Estimate the floor's lag-1 autocorrelation ρ (which inflates the Mann–Kendall variance
+    /// and the slope's standard error) from its first differences, as an AR(1) process:
+    /// ρ = 1 + 2·corr(Δxₜ, Δxₜ₋₁), clamped to [0, 0.99]. A linear trend does not affect the
+    /// differences, so a wandering (Ornstein–Uhlenbeck-like) floor is seen to be persistent even
+    /// when its excursion looks like a trend; white noise around a leak gives ρ ≈ 0. When false,
+    /// ρ is the lag-1 autocorrelation of the floors about their Theil–Sen line, which the fitted
+    /// trend biases low (the earlier method: 5 of 8 false alarms were wandering series).
+    public var trendInvariantSerialCorrelation: Bool = true
+    /// Growth that is slowing down is not a leak: a parabola through the judged floors whose
+    /// quadratic term has t ≤ −`decelerationZ` (its standard error widened for serial
+    /// correlation, like the rank test's) fails the judgement. It catches warm-ups with time
+    /// constants of 1–1.5 h that the continuation ratio, which uses only the recent third, lets
+    /// through. `.infinity` disables it.
+    public var decelerationZ: Double = 3
     /// Cap on the serial-correlation variance inflation of Mann–Kendall (n/n* ≤ this).
     public var maximumVarianceInflation: Double = 48
     /// Period of the load cycle the cluster may have (a day). A rise that a cycle of this period

@@ -269,7 +269,7 @@ public struct SeriesDetector: Sendable {
                     && found.assessment.growthPercentPerHour > configuration.fastWarmUpGrowthPercentPerHour
                 let foundPositive = foundWeak && !warmingUp && found.assessment.trendZ >= configuration.leakZ
                     && found.assessment.continuationRatio >= configuration.continuationRatio
-                    && !found.isStepLike && !found.mayBeCyclic && found.makesNewHighs
+                    && !found.isStepLike && !found.mayBeCyclic && found.makesNewHighs && !found.decelerates
                 if evidence == nil || foundPositive || (foundWeak && !weak) { evidence = found }
                 weak = weak || foundWeak
                 positive = foundPositive
@@ -331,6 +331,10 @@ public struct SeriesDetector: Sendable {
         var mayBeCyclic: Bool
         /// The latest slot floor is above all slot floors from before the window.
         var makesNewHighs: Bool
+        /// Lag-1 autocorrelation of the floors used for the serial-correlation correction.
+        var serialCorrelation: Double = 0
+        /// The floors' quadratic term is significantly negative: growth that is slowing down.
+        var decelerates = false
     }
 
     /// Every check of a judgement made now, for tests of each mechanism (nil before 6 buckets).
@@ -369,11 +373,19 @@ public struct SeriesDetector: Sendable {
             squared += residual * residual
             previous = residual
         }
-        let rho = squared > 0 ? lagged / squared : 0
+        // ρ from the detrended floors is biased low on short windows, and a wandering
+        // (mean-reverting) floor's excursion is partly absorbed by the fitted trend, so the
+        // residuals look less persistent than the process is. The first differences are free of
+        // any linear trend and give ρ directly (corr(Δxₜ, Δxₜ₋₁) = −(1 − ρ)/2 for AR(1)).
+        let rho = configuration.trendInvariantSerialCorrelation
+            ? differenceLagOneCorrelation(first: first)
+            : (squared > 0 ? lagged / squared : 0)
         let inflation = min(configuration.maximumVarianceInflation,
                             MannKendall.serialCorrelationInflation(rho: rho, count: n))
         let z = rawZ / inflation.squareRoot()
 
+        let decelerates = configuration.decelerationZ.isFinite
+            && floorDecelerationZ(first: first, inflation: inflation) <= -configuration.decelerationZ
         let recentCount = max(4, n / 3)
         let recentSlope = robustFloorSlopePerSecond(lastBuckets: recentCount) ?? 0
         // Judged on a sub-window, the slope must also keep up with the whole window's: a warm-up
@@ -414,7 +426,61 @@ public struct SeriesDetector: Sendable {
         let pastFall = cycleFloors.largestFall
         let exceedsPastFalls = pastFall <= 0 || cycleFloors.riseWithinLatest(windowSlots) > pastFall
         return Evidence(assessment: assessment, isStepLike: floorIsStepLike(lastBuckets: n), mayBeCyclic: mayBeCyclic,
-                        makesNewHighs: cycleFloors.latestIsAboveOlderSlots(recentSlots: windowSlots) && exceedsPastFalls)
+                        makesNewHighs: cycleFloors.latestIsAboveOlderSlots(recentSlots: windowSlots) && exceedsPastFalls,
+                        serialCorrelation: rho, decelerates: decelerates)
+    }
+
+    /// Lag-1 autocorrelation of an AR(1) floor estimated from its first differences, which no
+    /// linear trend affects: for AR(1) with coefficient ρ, corr(Δxₜ, Δxₜ₋₁) = −(1 − ρ)/2.
+    private func differenceLagOneCorrelation(first: Int) -> Double {
+        let n = ring.count - first
+        guard n >= 4 else { return 0 }
+        var meanDifference = 0.0
+        for i in (first + 1)..<ring.count { meanDifference += ring.floor(i) - ring.floor(i - 1) }
+        meanDifference /= Double(n - 1)
+        var lagged = 0.0
+        var squared = 0.0
+        var previous = ring.floor(first + 1) - ring.floor(first) - meanDifference
+        squared += previous * previous
+        for i in (first + 2)..<ring.count {
+            let d = ring.floor(i) - ring.floor(i - 1) - meanDifference
+            lagged += d * previous
+            squared += d * d
+            previous = d
+        }
+        guard squared > 0 else { return 0 }
+        return min(0.99, max(0, 1 + 2 * lagged / squared))
+    }
+
+    /// The t statistic of the quadratic term of a least-squares parabola through the floors
+    /// from `first` on, its standard error widened by √`inflation` for serial correlation.
+    /// Saturating growth (warm-up, cache fill) bends down; a leak is straight.
+    func floorDecelerationZ(first: Int, inflation: Double) -> Double {
+        let n = ring.count - first
+        guard n >= 6 else { return 0 }
+        var meanT = 0.0
+        var meanY = 0.0
+        for i in first..<ring.count { meanT += ring[i].time; meanY += ring.floor(i) }
+        meanT /= Double(n)
+        meanY /= Double(n)
+        var meanQ = 0.0
+        for i in first..<ring.count { let u = ring[i].time - meanT; meanQ += u * u }
+        meanQ /= Double(n)
+        var suu = 0.0, sqq = 0.0, suq = 0.0, suy = 0.0, sqy = 0.0, syy = 0.0
+        for i in first..<ring.count {
+            let u = ring[i].time - meanT
+            let q = u * u - meanQ
+            let y = ring.floor(i) - meanY
+            suu += u * u; sqq += q * q; suq += u * q; suy += u * y; sqy += q * y; syy += y * y
+        }
+        let determinant = suu * sqq - suq * suq
+        guard determinant > 0 else { return 0 }
+        let b1 = (sqq * suy - suq * sqy) / determinant
+        let b2 = (suu * sqy - suq * suy) / determinant
+        let sse = max(0, syy - b1 * suy - b2 * sqy)
+        let variance = sse / Double(n - 3) * suu / determinant * inflation
+        guard variance > 0 else { return b2 < 0 ? -.infinity : 0 }
+        return b2 / variance.squareRoot()
     }
 
     /// Theil–Sen slope (per second) of the floors of the most recent `lastBuckets` buckets.

@@ -73,7 +73,9 @@ final class VerdictTests: XCTestCase {
         let alerts = leakAlerts(replay(&detector, values: values, spacingSeconds: 1))
         XCTAssertEqual(alerts.count, 1)
         XCTAssertGreaterThanOrEqual(alerts[0], startMs + 70_000)
-        XCTAssertLessThanOrEqual(alerts[0], startMs + 120_000)
+        // Within 2.5 compressed hours (2 before the AR(1) persistence estimate from first
+        // differences, which costs a few buckets of delay on short, noisy windows: here 135 s).
+        XCTAssertLessThanOrEqual(alerts[0], startMs + 150_000)
     }
 
     func testStateStaysUnderFourKiB() {

@@ -24,14 +24,14 @@ final class AlertRenderingTests: XCTestCase {
 
     func testLogLineSaysStateSeverityResourceSeriesAndLink() {
         let line = LogNotifier.line(for: Fixtures.notification(Fixtures.finding(resource: .fileDescriptors)))
-        XCTAssertEqual(line, #"LEAK FIRING critical fds process_resident_memory_bytes{instance="10.0.0.7:2379",job="etcd",version="v3.4.23"} +2.50 %/h, 1250000 per hour, exhaustion in 17.5 h (confidence 0.97) http://soak.test:9847/api/v1/findings/42"#)
+        XCTAssertEqual(line, #"LEAK FIRING critical fds process_resident_memory_bytes{instance="10.0.0.7:2379",job="etcd",version="v3.4.23"} +2.50 %/h, +1250000 fds/h, exhaustion in 17.5 h (confidence 0.97) http://soak.test:9847/api/v1/findings/42"#)
     }
 
     func testResolvedLogLineSaysWhenItEndedAndNoLongerProjects() {
         let finding = Fixtures.finding(version: nil).resolved(at: Fixtures.onset.addingTimeInterval(86_400))
         XCTAssertEqual(
             LogNotifier.line(for: Fixtures.notification(finding)),
-            #"LEAK RESOLVED critical memory process_resident_memory_bytes{instance="10.0.0.7:2379",job="etcd"} +2.50 %/h, 1250000 per hour (confidence 0.97) resolved at 2026-11-21T00:00:00.000Z http://soak.test:9847/api/v1/findings/42"#)
+            #"LEAK RESOLVED critical memory process_resident_memory_bytes{instance="10.0.0.7:2379",job="etcd"} +2.50 %/h, +1.2 MiB/h (confidence 0.97) resolved at 2026-11-21T00:00:00.000Z http://soak.test:9847/api/v1/findings/42"#)
     }
 
     func testLogNotifierWritesOneLinePerNotification() async {

@@ -69,3 +69,34 @@ final class DemoExporterTests: XCTestCase {
         XCTAssertEqual(Set(results.map(\.target.job)), ["kube-apiserver", "kubelet", "etcd"])
     }
 }
+
+/// The demo session itself, cut short: its configuration is valid YAML for `soak run`, the
+/// pipeline scrapes all three exporters, and the database it names is kept.
+final class DemoSessionTests: XCTestCase {
+    func testShortDemoScrapesEveryExporterAndKeepsItsDatabase() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("soak-demo-test-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let output = OutputCapture()
+        var session = DemoSession(directory: directory, interactive: false, write: { output.append($0) })
+        session.durationSeconds = 6
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        let findings = try await session.run(logger: logger)
+        let text = output.text
+        for job in ["kube-apiserver", "kubelet", "etcd"] {
+            XCTAssertTrue(text.contains("\(job) 127.0.0.1:"), "\(job) missing from the screen:\n\(text)")
+        }
+        XCTAssertFalse(text.contains(" down "), text)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: directory.appendingPathComponent("soak.db").path))
+        XCTAssertTrue(text.contains("Summary"), text)
+        XCTAssertFalse(findings.isEmpty, "the leak-relevant series are tracked")
+        XCTAssertTrue(findings.allSatisfy { $0.firstAlertAt == nil }, "nothing can be judged within the warm-up")
+    }
+}
+
+final class OutputCapture: @unchecked Sendable {
+    private let lock = NSLock()
+    private var chunks: [String] = []
+    func append(_ text: String) { lock.withLock { chunks.append(text) } }
+    var text: String { lock.withLock { chunks.joined() } }
+}

@@ -56,7 +56,7 @@ enum AlertRendering {
     /// The evidence in one paragraph.
     static func description(for finding: LeakFinding) -> String {
         var parts = [
-            "\(finding.seriesSelector) grows by \(number(finding.slopePerHour)) per hour"
+            "\(finding.seriesSelector) grows by \(rate(finding.slopePerHour, finding.resource))"
                 + " (\(signed(finding.growthPercentPerHour)) %/h, confidence \(fixed(finding.confidence, 2)))"
                 + " since \(RFC3339.string(from: finding.onsetAt)).",
         ]
@@ -81,6 +81,25 @@ enum AlertRendering {
     }
 
     /// A number with up to six significant digits and no trailing zeros: `1234567`, `0.5`, `1.5e+09`.
+    /// A slope in the resource's own unit: `+570 MiB/h` for memory, `+212 fds/h`, `+1809 goroutines/h`.
+    static func rate(_ slopePerHour: Double, _ resource: ResourceKind) -> String {
+        let sign = slopePerHour >= 0 ? "+" : "-"
+        let magnitude = abs(slopePerHour)
+        switch resource {
+        case .memory:
+            let units = ["B", "KiB", "MiB", "GiB", "TiB"]
+            var scaled = magnitude
+            var unit = 0
+            while scaled >= 1024, unit < units.count - 1 {
+                scaled /= 1024
+                unit += 1
+            }
+            return "\(sign)\(scaled >= 100 || unit == 0 ? String(format: "%.0f", scaled) : String(format: "%.1f", scaled)) \(units[unit])/h"
+        default:
+            return "\(sign)\(number((magnitude * 10).rounded() / 10)) \(resource.labelValue)/h"
+        }
+    }
+
     static func number(_ value: Double) -> String {
         guard value.isFinite else { return String(value) }
         if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }

@@ -20,7 +20,7 @@ public struct LogNotifier: AlertNotifier {
     /// The one line printed for `notification`.
     public static func line(for notification: AlertNotification) -> String {
         let finding = notification.finding
-        var rate = "\(AlertRendering.signed(finding.growthPercentPerHour)) %/h, \(AlertRendering.number(finding.slopePerHour)) per hour"
+        var rate = "\(AlertRendering.signed(finding.growthPercentPerHour)) %/h, \(AlertRendering.rate(finding.slopePerHour, finding.resource))"
         if let hours = finding.hoursToExhaustion, finding.state == .firing {
             rate += ", exhaustion in \(AlertRendering.fixed(hours, 1)) h"
         }

@@ -68,8 +68,8 @@ public struct DemoExporter: Sendable {
         gauge("process_start_time_seconds", "Start time of the process since unix epoch in seconds.", processStartSeconds)
         out += "# HELP go_gc_duration_seconds A summary of the pause duration of garbage collection cycles.\n"
         out += "# TYPE go_gc_duration_seconds summary\n"
-        out += "go_gc_duration_seconds{quantile=\"0.5\"} 0.000112\ngo_gc_duration_seconds_sum \(format(t / 8 * 0.00012))\n"
-        out += "go_gc_duration_seconds_count \(Int(t / 8))\n"
+        out += "go_gc_duration_seconds{quantile=\"0.5\"} 0.000112\ngo_gc_duration_seconds_sum \(format(t / 3 * 0.00012))\n"
+        out += "go_gc_duration_seconds_count \(Int(t / 3))\n"
         switch behaviour {
         case .healthyWithWarmUp:
             out += "# HELP etcd_server_version Which version is running. 1 for 'server_version' label with current version.\n"
@@ -93,26 +93,29 @@ public struct DemoExporter: Sendable {
 
     func sample(at t: Double, rng: inout SeededGenerator) -> Values {
         let mebibyte = 1_048_576.0
-        // A GC cycle every 8 s: the heap climbs from its floor by `sawtooth` and drops back.
-        let gcPhase = t.truncatingRemainder(dividingBy: 8) / 8
+        // A GC cycle every 3 s: the heap climbs from its floor and drops back. Every 5-s bucket
+        // of the compressed detector holds a trough, so its minimum is the post-GC floor.
+        let gcPhase = t.truncatingRemainder(dividingBy: 3) / 3
         switch behaviour {
         case .memoryLeakUnderSawtooth:
-            // The floor rises 3 % of its start per minute of demo (3 %/h of cluster time × 60).
-            let floor = 180 * mebibyte * (1 + 0.03 * t / 60)
-            let heap = floor * 0.55 + 40 * mebibyte * gcPhase + rng.normal() * mebibyte
-            return Values(residentBytes: pages(floor + 40 * mebibyte * gcPhase + rng.normal() * 2 * mebibyte),
-                          heapInUseBytes: pages(heap),
+            // The floor rises 5 % of its start per minute of demo (5 %/h of cluster time × 60),
+            // under a 40 MiB sawtooth: the swing dwarfs a minute of leak, the floor does not lie.
+            let floor = 180 * mebibyte * (1 + 0.05 * t / 60)
+            return Values(residentBytes: pages(floor + 40 * mebibyte * gcPhase + rng.normal() * 0.5 * mebibyte),
+                          heapInUseBytes: pages(floor * 0.55 + 30 * mebibyte * gcPhase + rng.normal() * 0.5 * mebibyte),
                           openFDs: 48 + rng.poisson(2), goroutines: 410 + rng.poisson(6), threads: 17)
         case .descriptorAndGoroutineLeak:
-            let leakedFDs = (t * 0.8).rounded(.down)
-            let leakedGoroutines = (t * 1.6).rounded(.down)
+            // 7.5 % of the level per minute: fast for a cluster (7.5 %/h), yet below the rate the
+            // detector takes for warm-up in a young process.
+            let leakedFDs = (t * 0.25).rounded(.down)
+            let leakedGoroutines = (t * 0.5).rounded(.down)
             return Values(residentBytes: pages(95 * mebibyte + 12 * mebibyte * gcPhase + rng.normal() * mebibyte),
                           heapInUseBytes: pages(52 * mebibyte + 10 * mebibyte * gcPhase),
-                          openFDs: 62 + leakedFDs + rng.poisson(3), goroutines: 290 + leakedGoroutines + rng.poisson(8),
+                          openFDs: 200 + leakedFDs + rng.poisson(3), goroutines: 400 + leakedGoroutines + rng.poisson(8),
                           threads: 21)
         case .healthyWithWarmUp:
             // Caches fill within the first half minute and then stop: decelerating growth.
-            let warm = 1 - exp(-t / 12)
+            let warm = 1 - exp(-t / 6)
             let floor = 120 * mebibyte * (1 + 0.35 * warm)
             return Values(residentBytes: pages(floor + 25 * mebibyte * gcPhase + rng.normal() * 2 * mebibyte),
                           heapInUseBytes: pages(floor * 0.5 + 20 * mebibyte * gcPhase),

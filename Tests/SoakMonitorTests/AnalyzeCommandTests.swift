@@ -1,0 +1,89 @@
+import Foundation
+import XCTest
+@testable import LeakDetection
+
+/// `soak analyze` end to end: the built `soak` executable replays an OpenMetrics backfill file
+/// through the streaming detector and reports per series.
+final class AnalyzeCommandTests: XCTestCase {
+    /// The `soak` executable, built next to the test bundle by `swift build --build-tests` (this
+    /// target depends on the SoakMonitor executable target, so it is built before the tests).
+    private func soakExecutable() throws -> URL {
+        let folders = [URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
+                       Bundle(for: AnalyzeCommandTests.self).bundleURL.deletingLastPathComponent()]
+        guard let soak = folders.map({ $0.appendingPathComponent("soak") })
+            .first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
+            throw XCTSkip("soak not found in \(folders.map(\.path)); build with `swift build --build-tests`")
+        }
+        return soak
+    }
+
+    /// Runs `soak` with `arguments`; returns its exit status and what it wrote to stdout and stderr.
+    private func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        let process = Process()
+        process.executableURL = try soakExecutable()
+        process.arguments = arguments
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        // Read before waiting: a full pipe would block the child.
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    }
+
+    private func temporaryFile(_ name: String, contents: String) throws -> URL {
+        let url = FileManager.default.temporaryDirectory
+            .appendingPathComponent("soak-analyze-\(ProcessInfo.processInfo.processIdentifier)-\(name)")
+        try contents.write(to: url, atomically: true, encoding: .utf8)
+        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+        return url
+    }
+
+    /// 8 h of 30-s samples: `shape(hours)` with 0.5 % deterministic noise.
+    private func corpusSeries(instance: String, seed: UInt64, _ shape: (Double) -> Double) -> CorpusSeries {
+        var random = SeededGenerator(seed: seed)
+        let values = (0..<(8 * 120)).map { i in shape(Double(i) / 120) * (1 + 0.005 * random.normal()) }
+        return CorpusSeries(name: "process_resident_memory_bytes",
+                            labels: ["job": "test", "instance": instance], shape: .flatNoise, onsetMs: nil,
+                            startMs: SyntheticCorpus.defaultStartMs, spacingMs: 30_000, values: values)
+    }
+
+    func testAnalyzeReportsTheLeakingSeriesAsALeakAndTheFlatOneAsOk() throws {
+        let leaking = corpusSeries(instance: "leaking", seed: 1) { h in 5e8 * (1 + 0.03 * h) }
+        let flat = corpusSeries(instance: "flat", seed: 2) { _ in 5e8 }
+        let file = try temporaryFile("corpus.om", contents: SyntheticCorpus.openMetricsText([leaking, flat]))
+        let result = try run(["analyze", "--input", file.path, "--format", "json"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let document = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let series = try XCTUnwrap(document["series"] as? [[String: Any]])
+        func entry(_ instance: String) throws -> [String: Any] {
+            try XCTUnwrap(series.first { ($0["labels"] as? [String: String])?["instance"] == instance }, "no \(instance) in \(result.stdout)")
+        }
+        let leak = try entry("leaking")
+        XCTAssertEqual(leak["verdict"] as? String, "leak")
+        XCTAssertEqual((leak["labels"] as? [String: String])?["__name__"], "process_resident_memory_bytes")
+        XCTAssertEqual(leak["resource"] as? String, "memory")
+        let firstAlertAt = try XCTUnwrap(leak["firstAlertAt"] as? Double, "leak without firstAlertAt")
+        // The data's own time: inside the 8 h written, after the 1-h warm-up.
+        let start = Double(SyntheticCorpus.defaultStartMs) / 1000
+        XCTAssertGreaterThan(firstAlertAt, start + 3600)
+        XCTAssertLessThanOrEqual(firstAlertAt, start + 8 * 3600)
+        XCTAssertGreaterThan(try XCTUnwrap(leak["growthPercentPerHour"] as? Double), 1)
+        let ok = try entry("flat")
+        XCTAssertEqual(ok["verdict"] as? String, "ok")
+        XCTAssertTrue(ok["firstAlertAt"] is NSNull, "a flat series has no alert")
+    }
+
+    func testMalformedInputNamesTheLineAndExitsWithOne() throws {
+        let text = "# TYPE process_open_fds gauge\nprocess_open_fds 12 1767225600\nprocess_open_fds{job=\"x\" 13 1767225630\n# EOF\n"
+        let file = try temporaryFile("malformed.om", contents: text)
+        let result = try run(["analyze", "--input", file.path, "--format", "json"])
+        XCTAssertEqual(result.status, 1)
+        let output = result.stderr + result.stdout
+        XCTAssertTrue(output.contains("\(file.path):3:"), "expected \(file.path):3:col: in \(output)")
+        XCTAssertNotNil(output.range(of: "\(file.path):3:[0-9]+: ", options: .regularExpression), output)
+    }
+}
