@@ -18,13 +18,14 @@ final class MonitorCrashTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: directory) }
         let database = directory.appendingPathComponent("soak.db").path
         let configFile = directory.appendingPathComponent("soak.yml")
+        let webPort = try LoopbackHTTPServer.unusedPort()
         try monitorYAML(targets: [exporter.address], databasePath: database, alerting: """
               retry: {initial_seconds: 1, max_seconds: 2}
               webhooks:
                 - name: ops
                   url: \(webhook.url)
                   timeout_seconds: 2
-            """).write(to: configFile, atomically: true, encoding: .utf8)
+            """, webPort: webPort).write(to: configFile, atomically: true, encoding: .utf8)
 
         // First run: until the firing notification has been refused at least once, then SIGKILL.
         let first = try ChildDaemon(binary: binary, config: configFile.path, log: directory.appendingPathComponent("run1.log"))
@@ -49,6 +50,11 @@ final class MonitorCrashTests: XCTestCase {
         let delivered = await eventually(timeoutSeconds: 30) { webhook.requests.count > pendingAfterKill[0].attempts }
         XCTAssertTrue(delivered, "the second process delivered the waiting notification; log:\n\(second.logText.suffix(3000))")
         try await Task.sleep(for: .seconds(8))  // time for a wrongly re-announced episode to show up
+        // The HTTP surface of the restarted daemon knows the episode as open.
+        let api = await CurlHTTPClient().send(HTTPRequest(method: "GET", url: "http://127.0.0.1:\(webPort)/api/v1/findings", timeoutSeconds: 5))
+        guard case .success(let response) = api else { return XCTFail("GET /api/v1/findings: \(api)") }
+        XCTAssertEqual(response.status, 200)
+        XCTAssertTrue(String(decoding: response.body, as: UTF8.self).contains("process_resident_memory_bytes"))
         second.terminate()
         XCTAssertEqual(second.exitStatus, 0, "SIGTERM is a graceful shutdown; log:\n\(second.logText.suffix(2000))")
 
