@@ -50,14 +50,19 @@ struct RunCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("\(error)\n".utf8))
             throw ExitCode(1)
         }
+        // The backend for the monitor's own metrics: bootstrapped once, here, by the executable.
+        let registry = SelfMetricsBootstrap.bootstrapPrometheus()
         let runtime = try await MonitorRuntime.open(configuration: configuration, logger: logger)
+        let http = try MonitorHTTPServer(
+            configuration: MonitorHTTPConfiguration(listenAddress: configuration.web.listenAddress,
+                                                    bearerTokenFile: configuration.web.bearerTokenFile),
+            provider: runtime.pipeline, registry: registry, logger: Logger(label: "soak.http"))
         let receivers = await runtime.pipeline.outbox.receivers
         logger.info("soak run started", metadata: [
             "config": "\(config)", "database": "\(configuration.databasePath)",
-            "receivers": "\(receivers.joined(separator: ","))",
-            // The HTTP surface (web.listen_address) joins as an extra service once MonitorHTTPServer exists.
+            "receivers": "\(receivers.joined(separator: ","))", "web": "\(configuration.web.listenAddress)",
         ])
-        try await runtime.run()
+        try await runtime.run(adding: [http])
         logger.info("soak run stopped")
     }
 }

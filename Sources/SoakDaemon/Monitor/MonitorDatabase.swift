@@ -18,25 +18,41 @@ public actor MonitorDatabase {
 
     // MARK: Ingest
 
+    /// What one ``ingest(_:target:markers:)`` did.
+    public struct IngestOutcome: Sendable {
+        /// Samples appended.
+        public var appended = 0
+        /// Samples refused (out of order, conflicting duplicates, repeated duplicates).
+        public var refused = 0
+        /// Series known to the store afterwards.
+        public var seriesCount = 0
+        /// Wall seconds of the flush, when this call flushed.
+        public var flushSeconds: Double?
+    }
+
     /// Appends one scrape's samples (kept and synthetic), its health row and any markers, then
-    /// flushes when the flush interval has passed. Returns how many samples were refused
-    /// (out of order, conflicting duplicates).
+    /// flushes when the flush interval has passed.
     @discardableResult
-    public func ingest(_ result: ScrapeResult, target: String, markers: [Marker]) throws(StoreError) -> Int {
-        var refused = 0
+    public func ingest(_ result: ScrapeResult, target: String, markers: [Marker]) throws(StoreError) -> IngestOutcome {
+        var outcome = IngestOutcome()
         for sample in result.allSamples {
             let labels = sample.labels.map { SeriesLabel($0.name, $0.value) }
-            let outcome = try store.append(metric: sample.name, labels: labels,
+            let appended = try store.append(metric: sample.name, labels: labels,
                                            timestampMs: sample.timestampMs ?? result.timestampMs, value: sample.value)
-            if outcome != .appended { refused += 1 }
+            if appended == .appended { outcome.appended += 1 } else { outcome.refused += 1 }
         }
         // The scraper's error text is built without credentials (ScrapeError's contract).
         store.record(ScrapeHealth(target: target, timestampMs: result.timestampMs, up: result.up,
                                   durationSeconds: result.durationSeconds, samplesScraped: result.samplesScraped,
                                   error: result.error?.description))
         for marker in markers { store.record(marker) }
-        try store.flushIfDue()
-        return refused
+        let started = ContinuousClock.now
+        if try store.flushIfDue() {
+            let elapsed = ContinuousClock.now - started
+            outcome.flushSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        }
+        outcome.seriesCount = store.seriesCount
+        return outcome
     }
 
     /// Flushes now (shutdown, tests).

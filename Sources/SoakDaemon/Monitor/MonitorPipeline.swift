@@ -30,6 +30,9 @@ public actor MonitorPipeline {
     public nonisolated let outbox: AlertOutbox
     let logger: Logger
     let clock: @Sendable () -> Date
+    /// The monitor's own metrics (swift-metrics; `/metrics` shows them when the executable
+    /// bootstrapped the Prometheus backend, otherwise they go nowhere).
+    let metrics: SoakMetrics
 
     var bank: DetectorBank
     /// Per target key (`job/instance`).
@@ -37,6 +40,8 @@ public actor MonitorPipeline {
     /// Watched detector index → its target's key and series key.
     private var watchedTarget: [Int: String] = [:]
     private var watchedIndex: [DetectorSeriesKey: Int] = [:]
+    /// Watched indices that have started a segment.
+    private var segmented: Set<Int> = []
     /// The firing episodes, by series.
     var open: [DetectorSeriesKey: OpenEpisode] = [:]
     /// Episodes that ended, by series: lets a replay recognise an episode already announced.
@@ -74,9 +79,11 @@ public actor MonitorPipeline {
         self.database = database
         self.logger = logger
         self.clock = clock
+        let metrics = SoakMetrics()
+        self.metrics = metrics
         self.outbox = AlertOutbox(
             storage: outboxStorage ?? StoredOutboxStorage(database: database),
-            notifiers: try notifiers ?? configuration.alerting.makeNotifiers(),
+            notifiers: try (notifiers ?? configuration.alerting.makeNotifiers()).map { MeteredNotifier(base: $0, metrics: metrics) },
             backoff: configuration.alerting.backoff, logger: logger)
         bank = DetectorBank(configuration: configuration.detector, classifier: configuration.classifier)
     }
@@ -115,8 +122,16 @@ public actor MonitorPipeline {
         }
         targets[key] = state
 
+        if result.up {
+            metrics.scrapeSucceeded(job: result.target.job, durationSeconds: result.durationSeconds)
+        } else {
+            metrics.scrapeFailed(job: result.target.job, durationSeconds: result.durationSeconds)
+        }
         do {
-            try await database.ingest(result, target: key, markers: markers)
+            let outcome = try await database.ingest(result, target: key, markers: markers)
+            metrics.samplesIngested(outcome.appended)
+            metrics.seriesTracked(outcome.seriesCount)
+            if let seconds = outcome.flushSeconds { metrics.storeFlushed(seconds: seconds) }
             storeFailures = 0
         } catch {
             storeFailures += 1
@@ -131,6 +146,8 @@ public actor MonitorPipeline {
             await feed(name: sample.name, labels: Self.dictionary(sample.labels), target: key,
                        timestampMs: sample.timestampMs ?? result.timestampMs, value: sample.value)
         }
+        // Scrape start to detector verdict: grows when the pipeline falls behind the scraper.
+        metrics.detectorLag(seconds: clock().timeIntervalSince(Self.date(result.timestampMs)))
     }
 
     /// Re-sends firing episodes whose resend interval has passed and resolves episodes that a
@@ -171,7 +188,9 @@ public actor MonitorPipeline {
     @discardableResult
     public nonisolated func drainOutbox() async -> AlertOutbox.DrainReport {
         do {
-            return try await outbox.deliverDue(now: clock())
+            let report = try await outbox.deliverDue(now: clock())
+            metrics.outboxPending(try await database.pendingOutbox().count)
+            return report
         } catch {
             logger.error("outbox drain failed", metadata: ["error": "\(error)"])
             return AlertOutbox.DrainReport()
@@ -283,6 +302,10 @@ public actor MonitorPipeline {
         case .resolved(let assessment):
             await end(seriesKey, atMs: assessment.judgedAtMs, reason: "stopped growing", assessment: assessment)
         case .segmentStarted(let reason, _):
+            // A series' first segment ends nothing, whatever its reason says (a series first seen
+            // after its target's version is known starts with `versionChange`). A break signalled
+            // by a restart arrives with no closed summary, so the summary cannot tell them apart.
+            guard segmented.insert(index).inserted == false else { break }
             switch reason {
             case .restart, .valueCollapse, .versionChange:
                 await end(seriesKey, atMs: timestampMs, reason: reason.rawValue, assessment: nil)

@@ -62,9 +62,10 @@ public struct MonitorRuntime: Sendable {
                               services: services)
     }
 
-    /// Runs every service until SIGTERM or SIGINT, then shuts down gracefully.
-    public func run() async throws {
-        let group = ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+    /// Runs every service (plus `extra`, e.g. the HTTP server, which then stops first) until
+    /// SIGTERM or SIGINT, then shuts down gracefully.
+    public func run(adding extra: [any Service] = []) async throws {
+        let group = ServiceGroup(services: services + extra, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         try await group.run()
     }
 }

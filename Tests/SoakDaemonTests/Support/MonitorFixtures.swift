@@ -63,7 +63,7 @@ final class LeakingExporter: @unchecked Sendable {
 /// A monitor configuration for tests: fast scrapes, the compressed detector with shorter
 /// buckets (2 s) and warm-up (20 s), so a 600 %/h leak is confirmed about 35 s after start.
 func monitorYAML(targets: [String], job: String = "leaky", databasePath: String, scrapeInterval: String = "500ms",
-                 alerting: String, detection: String? = nil) -> String {
+                 alerting: String, detection: String? = nil, webPort: UInt16? = nil) -> String {
     """
     global:
       scrape_interval: \(scrapeInterval)
@@ -79,6 +79,7 @@ func monitorYAML(targets: [String], job: String = "leaky", databasePath: String,
     \(detection ?? "  preset: compressed\n  bucket: 2s\n  warm_up: 20s")
     alerting:
     \(alerting)
+    \(webPort.map { "web:\n  listen_address: 127.0.0.1:\($0)" } ?? "")
 
     """
 }

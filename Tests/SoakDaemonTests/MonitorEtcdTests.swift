@@ -1,0 +1,105 @@
+import Foundation
+import MetricsScrape
+import XCTest
+@testable import SoakDaemon
+
+/// A real `etcd-server` under steady write load (sequential puts over 100 keys, history compacted
+/// every 500 puts, 45 s of warm-up under load first), scraped every second by the whole pipeline
+/// with the compressed detector preset for 125 s (past warm-up and a minute of judgements),
+/// raises no alert.
+final class MonitorEtcdTests: XCTestCase {
+    func testEtcdUnderSteadyPutLoadRaisesNoAlert() async throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/etcd") else {
+            throw XCTSkip("/usr/bin/etcd is not installed (apt-get install etcd-server)")
+        }
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let client = try LoopbackHTTPServer.unusedPort()
+        let peer = try LoopbackHTTPServer.unusedPort()
+        let metrics = try LoopbackHTTPServer.unusedPort()
+        let etcd = Process()
+        etcd.executableURL = URL(fileURLWithPath: "/usr/bin/etcd")
+        etcd.arguments = [
+            "--name", "soak-etcd", "--data-dir", directory.appendingPathComponent("etcd").path,
+            "--listen-client-urls", "http://127.0.0.1:\(client)", "--advertise-client-urls", "http://127.0.0.1:\(client)",
+            "--listen-peer-urls", "http://127.0.0.1:\(peer)", "--initial-advertise-peer-urls", "http://127.0.0.1:\(peer)",
+            "--initial-cluster", "soak-etcd=http://127.0.0.1:\(peer)",
+            "--listen-metrics-urls", "http://127.0.0.1:\(metrics)",
+            // etcd keeps its raft log in memory until a snapshot (100,000 entries by default, then
+            // 5,000 kept for followers): under load that is linear heap growth for the first
+            // 100,000 writes, a true trend. A small snapshot count bounds it, and the load below
+            // compacts old revisions, so after the warm-up the heap is steady.
+            "--snapshot-count", "1000",
+        ]
+        etcd.standardOutput = FileHandle.nullDevice
+        etcd.standardError = FileHandle.nullDevice
+        try etcd.run()
+        defer { etcd.terminate(); etcd.waitUntilExit() }
+
+        let http = CurlHTTPClient()
+        let ready = await eventually(timeoutSeconds: 20) {
+            if case .success(let response) = await http.send(HTTPRequest(method: "GET", url: "http://127.0.0.1:\(metrics)/metrics", timeoutSeconds: 1)) {
+                return response.status == 200
+            }
+            return false
+        }
+        XCTAssertTrue(ready, "etcd serves /metrics")
+        guard ready else { return }
+
+        // Steady load: sequential puts over 100 keys through etcd's gRPC gateway, compacting the
+        // history every 500 puts (as a cluster's API server does every 5 minutes).
+        let load = Task {
+            var puts = 0
+            var revision = "0"
+            while !Task.isCancelled {
+                let key = Data("soak/key-\(puts % 100)".utf8).base64EncodedString()
+                let value = Data(String(repeating: "v", count: 64).utf8).base64EncodedString()
+                let answer = await http.send(HTTPRequest(method: "POST", url: "http://127.0.0.1:\(client)/v3/kv/put",
+                                                         headers: [("Content-Type", "application/json")],
+                                                         body: Array(#"{"key":"\#(key)","value":"\#(value)"}"#.utf8), timeoutSeconds: 2))
+                if case .success(let response) = answer,
+                   let json = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any],
+                   let current = (json["header"] as? [String: Any])?["revision"] as? String {
+                    revision = current
+                }
+                puts += 1
+                if puts % 500 == 0 {
+                    _ = await http.send(HTTPRequest(method: "POST", url: "http://127.0.0.1:\(client)/v3/kv/compaction",
+                                                    headers: [("Content-Type", "application/json")],
+                                                    body: Array(#"{"revision":"\#(revision)"}"#.utf8), timeoutSeconds: 5))
+                }
+                try? await Task.sleep(for: .milliseconds(5))
+            }
+            return puts
+        }
+        // Warm-up under load before watching: raft log, caches and pools fill.
+        try await Task.sleep(for: .seconds(45))
+
+        let yaml = monitorYAML(targets: ["127.0.0.1:\(metrics)"], job: "etcd",
+                               databasePath: directory.appendingPathComponent("soak.db").path, scrapeInterval: "1s",
+                               alerting: "  terminal: false", detection: "  preset: compressed")
+        let configuration = try MonitorConfiguration(SoakConfig.parse(yaml: yaml, file: "etcd.yml"))
+        let log = CapturedLog()
+        let runtime = try await MonitorRuntime.open(configuration: configuration, logger: log.logger)
+
+        try await withRunningMonitor(runtime) {
+            try await Task.sleep(for: .seconds(125))
+        }
+        load.cancel()
+        let puts = await load.value
+        XCTAssertGreaterThan(puts, 5_000, "the load kept going")
+
+        let snapshots = await runtime.pipeline.findingsSnapshot()
+        let watched = Set(snapshots.map(\.metricName))
+        XCTAssertTrue(watched.isSuperset(of: ["process_resident_memory_bytes", "go_goroutines", "process_open_fds"]), "\(watched)")
+        XCTAssertTrue(snapshots.contains { $0.judgedAt != nil }, "the detectors judged (past warm-up)")
+        XCTAssertEqual(snapshots.filter { $0.state == .leak }, [], "no leak")
+        let findings = try await runtime.database.findings()
+        XCTAssertEqual(findings.count, 0, "no finding: \(findings)")
+        let outboxRows = try await runtime.database.allOutbox()
+        XCTAssertEqual(outboxRows.count, 0, "no notification")
+        let target = await runtime.pipeline.targetsSnapshot().first
+        XCTAssertEqual(target?.health, .up)
+        XCTAssertTrue(target?.detectedVersion?.hasPrefix("3.") ?? false, "etcd_server_version: \(String(describing: target?.detectedVersion))")
+    }
+}
