@@ -82,8 +82,11 @@ final class MonitorEtcdTests: XCTestCase {
         let log = CapturedLog()
         let runtime = try await MonitorRuntime.open(configuration: configuration, logger: log.logger)
 
-        try await withRunningMonitor(runtime) {
+        // How much the detectors were fed, counted before shutdown: etcd's RSS samples stored.
+        let rssSamples = try await withRunningMonitor(runtime) {
             try await Task.sleep(for: .seconds(125))
+            return try await runtime.database.samples(metrics: ["process_resident_memory_bytes"], fromMs: 0, toMs: .max)
+                .reduce(0) { $0 + $1.count }
         }
         load.cancel()
         let puts = await load.value
@@ -92,7 +95,10 @@ final class MonitorEtcdTests: XCTestCase {
         let snapshots = await runtime.pipeline.findingsSnapshot()
         let watched = Set(snapshots.map(\.metricName))
         XCTAssertTrue(watched.isSuperset(of: ["process_resident_memory_bytes", "go_goroutines", "process_open_fds"]), "\(watched)")
-        XCTAssertTrue(snapshots.contains { $0.judgedAt != nil }, "the detectors judged (past warm-up)")
+        // Not vacuous: the detectors saw more than warm-up (60 s) plus the shortest judged window
+        // (12 buckets of 5 s). Whether one also gathered evidence depends on etcd being borderline,
+        // so that is not asserted: a quiet etcd rightly leaves every series unjudged-as-trending.
+        XCTAssertGreaterThan(rssSamples, 100, "the monitor watched etcd for over 100 scrapes")
         XCTAssertEqual(snapshots.filter { $0.state == .leak }, [], "no leak")
         let findings = try await runtime.database.findings()
         XCTAssertEqual(findings.count, 0, "no finding: \(findings)")
