@@ -4,12 +4,14 @@ public struct RetentionReport: Hashable, Sendable {
     public var rollupChunksDropped = 0
     public var scrapeHealthRowsDropped = 0
     public var markersDropped = 0
+    public var evidenceDropped = 0
 }
 
 /// Dropping old data.
 extension SeriesStore {
-    /// Deletes raw chunks and scrape health older than `rawRetentionMs`, rollups and markers older
-    /// than `rollupRetentionMs` (measured back from `nowMs`), in one transaction.
+    /// Deletes raw chunks, scrape health and fetched evidence older than `rawRetentionMs`, rollups
+    /// and markers older than `rollupRetentionMs` (measured back from `nowMs`), in one transaction.
+    /// Findings themselves are kept: they are small and the history of what leaked.
     ///
     /// Freed pages are reused by later writes, so the file stops growing at steady state rather
     /// than shrinking (no VACUUM: it would rewrite the whole file). Unflushed data is flushed first.
@@ -31,6 +33,7 @@ extension SeriesStore {
             }
             report.scrapeHealthRowsDropped = try delete("DELETE FROM scrape_health WHERE time_ms < ?1", before: rawCutoff)
             report.markersDropped = try delete("DELETE FROM marker WHERE time_ms < ?1", before: rollupCutoff)
+            report.evidenceDropped = try delete("DELETE FROM evidence WHERE fetched_ms < ?1", before: rawCutoff)
         }
         return report
     }

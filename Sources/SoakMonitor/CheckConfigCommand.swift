@@ -74,6 +74,10 @@ struct CheckConfigCommand: ParsableCommand {
         let receivers = config.alerting.alertmanagers.count + config.alerting.webhooks.count + config.alerting.exec.count + (config.alerting.terminal ? 1 : 0)
         lines.append("  alerting: \(receivers) receiver\(receivers == 1 ? "" : "s")")
         lines.append("  web: \(config.web.listenAddress)" + (config.web.bearerTokenFile == nil ? "" : ", bearer token required"))
+        let evidence = config.evidence
+        lines.append("  evidence: " + (evidence.pprof
+            ? "\(evidence.profiles.map(\.name).joined(separator: ", ")) from " + (evidence.jobs.isEmpty ? "every Go target" : "jobs \(evidence.jobs.joined(separator: ","))") + " on a new leak"
+            : "off"))
         return lines.joined(separator: "\n")
     }
 }

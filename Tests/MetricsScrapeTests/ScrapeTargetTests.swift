@@ -44,4 +44,34 @@ final class ScrapeTargetTests: XCTestCase {
                        "proxy http://p:3128 refused")
         XCTAssertEqual(CredentialRedactor.redact("bad token abc123", secrets: ["abc123"]), "bad token <secret>")
     }
+
+    func testSiblingURLReplacesTheMetricsPathAndKeepsWhatIsInFrontOfIt() {
+        func sibling(_ url: String, _ path: String = "/debug/pprof/heap") -> String? {
+            ScrapeTarget(url: url, labels: []).siblingURL(path: path)
+        }
+        XCTAssertEqual(sibling("https://10.0.0.1:6443/metrics"), "https://10.0.0.1:6443/debug/pprof/heap")
+        XCTAssertEqual(sibling("http://127.0.0.1:2381/metrics?format=x", "/debug/pprof/goroutine?debug=1"),
+                       "http://127.0.0.1:2381/debug/pprof/goroutine?debug=1")
+        XCTAssertEqual(sibling("https://api:6443/api/v1/nodes/n1/proxy/metrics/cadvisor"),
+                       "https://api:6443/api/v1/nodes/n1/proxy/debug/pprof/heap")
+        XCTAssertEqual(sibling("http://[::1]:9100/federate"), "http://[::1]:9100/debug/pprof/heap")
+        XCTAssertEqual(sibling("http://h:1"), "http://h:1/debug/pprof/heap")
+        XCTAssertEqual(sibling("http://h:1/metrics", "debug/pprof/heap"), "http://h:1/debug/pprof/heap")
+        XCTAssertNil(sibling("file:///etc/passwd"))
+    }
+
+    func testSiblingKeepsCredentialsAndTLSButTakesItsOwnLimits() throws {
+        var tls = TLSSettings()
+        tls.serverName = "etcd.local"
+        let target = ScrapeTarget(url: "https://10.0.0.1:2379/metrics", labels: [Label("job", "etcd")],
+                                  intervalSeconds: 1, timeoutSeconds: 1, tls: tls,
+                                  authorization: .credentialsFile(type: "Bearer", path: "/var/run/token"))
+        let profile = try XCTUnwrap(target.sibling(path: "/debug/pprof/heap", timeoutSeconds: 30, bodyLimitBytes: 1 << 20))
+        XCTAssertEqual(profile.url, "https://10.0.0.1:2379/debug/pprof/heap")
+        XCTAssertEqual(profile.tls, tls)
+        XCTAssertEqual(profile.authorization, target.authorization)
+        XCTAssertEqual(profile.timeoutSeconds, 30, "a profile may take longer than the scrape interval")
+        XCTAssertEqual(profile.bodyLimitBytes, 1 << 20)
+        XCTAssertEqual(profile.labels, target.labels)
+    }
 }

@@ -168,7 +168,7 @@ final class FaultTests: XCTestCase {
         defer { dir.remove() }
         let path = dir.path("full.db")
         var config = StoreConfiguration()
-        config.maxPageCount = 24  // the empty schema (v2) takes 22 pages (of 16 KiB); the data needs 5 more
+        config.maxPageCount = 27  // the empty schema (v3) takes 25 pages (of 16 KiB); the data needs 5 more
         config.maxSamplesPerChunk = 16
         let store = try SeriesStore(path: path, configuration: config)
         var rng = SeededGenerator(seed: 11)

@@ -21,7 +21,7 @@ final class HTTPAPITests: XCTestCase {
                 "id", "metric", "labels", "resource", "state", "severity", "slopePerHour", "growthPercentPerHour",
                 "hoursToExhaustion", "confidence", "windowStart", "windowStartUnix", "windowSeconds",
                 "judgedAt", "judgedAtUnix", "onsetAt", "onsetAtUnix", "firstAlertAt", "firstAlertAtUnix",
-                "resolvedAt", "resolvedAtUnix", "dedupeKey",
+                "resolvedAt", "resolvedAtUnix", "dedupeKey", "evidence",
             ])
             XCTAssertEqual(leak["metric"] as? String, "process_open_fds")
             XCTAssertEqual((leak["labels"] as? [String: String])?["version"], "v1.31.2")
@@ -43,6 +43,54 @@ final class HTTPAPITests: XCTestCase {
             XCTAssertTrue(healthy["hoursToExhaustion"] is NSNull)
             XCTAssertTrue(healthy["severity"] is NSNull)
             XCTAssertTrue(healthy["dedupeKey"] is NSNull)
+            XCTAssertEqual((healthy["evidence"] as? [Any])?.count, 0, "no evidence is an empty list")
+        }
+    }
+
+    /// Evidence is listed under its finding and served as a download: never with the target's own
+    /// content type (a `text/html` answer must not render in the monitor's origin), never sniffed.
+    func testEvidenceIsListedWithItsFindingAndServedAsADownload() async throws {
+        let fetched = Date(timeIntervalSince1970: 1_795_003_601)
+        let heap = EvidenceSnapshot(id: "5", name: "heap", url: "https://10.0.0.1:6443/debug/pprof/heap", fetchedAt: fetched,
+                                    httpStatus: 200, contentType: "text/html", byteCount: 4, error: nil)
+        let dump = EvidenceSnapshot(id: "6", name: "goroutine\"/../x", url: "https://10.0.0.1:6443/debug/pprof/goroutine?debug=1",
+                                    fetchedAt: fetched, httpStatus: 200, contentType: "text/plain; charset=utf-8", byteCount: 9,
+                                    error: nil)
+        let failed = EvidenceSnapshot(id: "7", name: "mutex", url: "https://10.0.0.1:6443/debug/pprof/mutex", fetchedAt: fetched,
+                                      httpStatus: 403, contentType: "text/plain", byteCount: 0, error: "httpStatus: HTTP 403")
+        var leak = HTTPFixtures.leak()
+        leak.evidence = [heap, dump, failed]
+        let provider = FakeStatusProvider(findings: [leak], documents: [
+            EvidenceDocument(snapshot: heap, findingID: "17", body: [0x1f, 0x8b, 0, 1]),
+            EvidenceDocument(snapshot: dump, findingID: "17", body: Array("<script>x".utf8)),
+        ])
+        try await withRunningServer(provider: provider) { server in
+            let one = try await HTTPTestClient.get(server.url("/api/v1/findings/17"))
+            let finding = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(one.body)) as? [String: Any])
+            let listed = try XCTUnwrap(finding["evidence"] as? [[String: Any]])
+            XCTAssertEqual(listed.map { $0["id"] as? String }, ["5", "6", "7"])
+            XCTAssertEqual(Set(listed[0].keys), ["id", "name", "url", "fetchedAt", "fetchedAtUnix", "httpStatus", "contentType",
+                                                 "bytes", "error", "href"])
+            XCTAssertEqual(listed[0]["href"] as? String, "/api/v1/evidence/5")
+            XCTAssertEqual(listed[0]["bytes"] as? Int, 4)
+            XCTAssertEqual(listed[0]["fetchedAtUnix"] as? Double, 1_795_003_601)
+            XCTAssertTrue(listed[2]["href"] is NSNull, "a failed fetch has nothing to download")
+            XCTAssertEqual(listed[2]["error"] as? String, "httpStatus: HTTP 403")
+
+            let body = try await HTTPTestClient.get(server.url("/api/v1/evidence/5"))
+            XCTAssertEqual(body.status, 200)
+            XCTAssertEqual(body.body, [0x1f, 0x8b, 0, 1])
+            XCTAssertEqual(body.headers["content-type"], "application/octet-stream", "not the target's text/html")
+            XCTAssertEqual(body.headers["x-content-type-options"], "nosniff")
+            XCTAssertEqual(body.headers["content-disposition"], "attachment; filename=\"finding-17-heap.pb.gz\"")
+            let text = try await HTTPTestClient.get(server.url("/api/v1/evidence/6"))
+            XCTAssertEqual(text.headers["content-type"], "text/plain; charset=utf-8")
+            XCTAssertEqual(text.headers["content-disposition"], "attachment; filename=\"finding-17-goroutine_____x.txt\"",
+                           "a name from configuration cannot break out of the header")
+            let failedBody = try await HTTPTestClient.get(server.url("/api/v1/evidence/7"))
+            XCTAssertEqual(failedBody.status, 404)
+            let unknown = try await HTTPTestClient.get(server.url("/api/v1/evidence/nope"))
+            XCTAssertEqual(unknown.status, 404)
         }
     }
 

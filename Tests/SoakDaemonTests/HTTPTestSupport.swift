@@ -10,11 +10,14 @@ actor FakeStatusProvider: MonitorStatusProvider {
     var findings: [FindingSnapshot]
     var targets: [TargetSnapshot]
     var ready: Readiness
+    var documents: [EvidenceDocument]
 
-    init(findings: [FindingSnapshot] = [], targets: [TargetSnapshot] = [], ready: Readiness = .ready) {
+    init(findings: [FindingSnapshot] = [], targets: [TargetSnapshot] = [], ready: Readiness = .ready,
+         documents: [EvidenceDocument] = []) {
         self.findings = findings
         self.targets = targets
         self.ready = ready
+        self.documents = documents
     }
 
     func set(ready: Readiness) { self.ready = ready }
@@ -22,6 +25,7 @@ actor FakeStatusProvider: MonitorStatusProvider {
     func findingsSnapshot() async -> [FindingSnapshot] { findings }
     func targetsSnapshot() async -> [TargetSnapshot] { targets }
     func readiness() async -> Readiness { ready }
+    func evidence(id: String) async -> EvidenceDocument? { documents.first { $0.snapshot.id == id } }
 }
 
 /// A running ``MonitorHTTPServer`` on a free loopback port.

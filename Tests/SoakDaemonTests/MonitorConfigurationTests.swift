@@ -45,6 +45,15 @@ final class MonitorConfigurationTests: XCTestCase {
               timeout_seconds: 5
         web:
           listen_address: 0.0.0.0:9900
+        evidence:
+          pprof: true
+          jobs: [kube-apiserver, etcd]
+          timeout: 45s
+          max_bytes: 1048576
+          reuse_within: 10m
+          profiles:
+            heap: /debug/pprof/heap?gc=1
+            mutex: /debug/pprof/mutex?debug=1
 
         """
 
@@ -72,6 +81,16 @@ final class MonitorConfigurationTests: XCTestCase {
         XCTAssertEqual(try configuration.alerting.makeNotifiers().map(\.name), ["alertmanager-0", "ops", "exec-0", "terminal"])
         XCTAssertEqual(configuration.web.listenAddress, "0.0.0.0:9900")
         XCTAssertEqual(configuration.replaySeconds, 120 + 240 + 1440 + 5)
+        XCTAssertTrue(configuration.evidence.pprof)
+        XCTAssertEqual(configuration.evidence.jobs, ["kube-apiserver", "etcd"])
+        XCTAssertEqual(configuration.evidence.timeoutSeconds, 45)
+        XCTAssertEqual(configuration.evidence.maxBytes, 1_048_576)
+        XCTAssertEqual(configuration.evidence.reuseWithinSeconds, 600)
+        XCTAssertEqual(configuration.evidence.profiles, [.init(name: "heap", path: "/debug/pprof/heap?gc=1"),
+                                                         .init(name: "mutex", path: "/debug/pprof/mutex?debug=1")])
+        let capture = EvidenceCapture(section: configuration.evidence)
+        XCTAssertTrue(capture.applies(toJob: "etcd", runsGo: false), "listed jobs are asked whatever they expose")
+        XCTAssertFalse(capture.applies(toJob: "coredns", runsGo: true), "a job list is a list")
     }
 
     func testDefaultsWithoutTheDaemonSections() throws {
@@ -85,6 +104,13 @@ final class MonitorConfigurationTests: XCTestCase {
         XCTAssertEqual(configuration.web.listenAddress, "127.0.0.1:9847")
         XCTAssertEqual(configuration.alerting.externalURL, "http://127.0.0.1:9847", "links point at the listener")
         XCTAssertEqual(configuration.resendIntervalSeconds, 60)
+        XCTAssertFalse(configuration.evidence.pprof, "profiles are fetched only when asked for")
+        XCTAssertEqual(configuration.evidence.profiles.map(\.path), ["/debug/pprof/heap", "/debug/pprof/goroutine?debug=1"])
+        XCTAssertFalse(EvidenceCapture(section: configuration.evidence).applies(toJob: "a", runsGo: true))
+        var on = configuration.evidence
+        on.pprof = true
+        XCTAssertTrue(EvidenceCapture(section: on).applies(toJob: "a", runsGo: true))
+        XCTAssertFalse(EvidenceCapture(section: on).applies(toJob: "a", runsGo: false), "only Go components serve pprof")
     }
 
     func testMistakesInTheNewSectionsAreReportedWithTheirLines() {
@@ -105,6 +131,11 @@ final class MonitorConfigurationTests: XCTestCase {
                   url: ftp://hooks.example/b
             web:
               listen_address: localhost
+            evidence:
+              pprof: yes please
+              max_bytes: 10
+              profiles:
+                heap: http://elsewhere/debug/pprof/heap
             """
         XCTAssertThrowsError(try SoakConfig.parse(yaml: yaml, file: "soak.yml")) { error in
             let lines = (error as? ConfigError)?.problems.map(\.description) ?? []
@@ -116,6 +147,9 @@ final class MonitorConfigurationTests: XCTestCase {
                 "soak.yml:14: alerting.webhooks[1].url: must start with http:// or https://",
                 "soak.yml:13: alerting.webhooks[1]: receiver name \"webhook-0\" already used at line 11",
                 "soak.yml:16: web.listen_address: expected host:port, e.g. 127.0.0.1:9847",
+                "soak.yml:18: evidence.pprof: expected true or false, got \"yes please\"",
+                "soak.yml:19: evidence.max_bytes: must be at least 1024",
+                "soak.yml:21: evidence.profiles: heap: \"http://elsewhere/debug/pprof/heap\" must be a path on the target's server, starting with /",
             ])
         }
     }

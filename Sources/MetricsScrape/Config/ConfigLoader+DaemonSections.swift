@@ -1,4 +1,5 @@
-/// Reading of the daemon's top-level sections (`storage`, `detection`, `alerting`, `web`) with
+/// Reading of the daemon's top-level sections (`storage`, `detection`, `alerting`, `web`,
+/// `evidence`) with
 /// the same rules as the scrape configuration: unknown keys and inline secrets are problems
 /// reported at their line, every problem of the file is listed in one run.
 extension ConfigLoader {
@@ -153,6 +154,30 @@ extension ConfigLoader {
         }
         web.bearerTokenFile = fields["bearer_token_file"].flatMap(readFile)
         return web
+    }
+
+    func readEvidence(_ cursor: YAMLCursor) -> EvidenceSection {
+        var evidence = EvidenceSection()
+        guard let fields = cursor.mapping(allowed: ["pprof", "jobs", "timeout", "max_bytes", "reuse_within", "profiles"]) else {
+            return evidence
+        }
+        if let pprof = fields["pprof"]?.bool() { evidence.pprof = pprof }
+        if let jobs = fields["jobs"]?.stringList() { evidence.jobs = jobs }
+        if let value = positiveDuration(fields["timeout"]) { evidence.timeoutSeconds = value }
+        if let value = nonNegativeDuration(fields["reuse_within"]) { evidence.reuseWithinSeconds = value }
+        if let value = integer(fields["max_bytes"], atLeast: 1024) { evidence.maxBytes = value }
+        if let profilesCursor = fields["profiles"], let profiles = profilesCursor.labels() {
+            evidence.profiles = []
+            for profile in profiles {
+                guard profile.value.hasPrefix("/"), !profile.value.contains("://") else {
+                    profilesCursor.problem("\(profile.name): \"\(profile.value)\" must be a path on the target's server, starting with /")
+                    continue
+                }
+                evidence.profiles.append(EvidenceSection.Profile(name: profile.name, path: profile.value))
+            }
+            if profiles.isEmpty { profilesCursor.problem("at least one profile, e.g. heap: /debug/pprof/heap") }
+        }
+        return evidence
     }
 
     /// Every job keeps the extra watched metrics and their limits, so `detection.resources`

@@ -46,12 +46,13 @@ struct ConfigLoader {
     private func readRoot(_ root: YAMLCursor) -> SoakConfig {
         var config = SoakConfig(file: file)
         guard let fields = root.mapping(allowed: ["global", "scrape_configs", "keep_all_metrics",
-                                                  "storage", "detection", "alerting", "web"]) else { return config }
+                                                  "storage", "detection", "alerting", "evidence", "web"]) else { return config }
         if let global = fields["global"] { config.global = readGlobal(global) }
         if let storage = fields["storage"] { config.storage = readStorage(storage) }
         if let detection = fields["detection"] { config.detection = readDetection(detection) }
         if let alerting = fields["alerting"] { config.alerting = readAlerting(alerting) }
         if let web = fields["web"] { config.web = readWeb(web) }
+        if let evidence = fields["evidence"] { config.evidence = readEvidence(evidence) }
         if let keepAll = fields["keep_all_metrics"]?.bool() { config.keepAllMetrics = keepAll }
         guard let jobs = fields["scrape_configs"]?.sequence() else {
             if fields["scrape_configs"] == nil { root.problem("scrape_configs: required (at least one job)") }

@@ -127,3 +127,48 @@ public struct WebSection: Sendable, Hashable {
 
     public init() {}
 }
+
+/// The `evidence:` section: what to fetch from a Go component when one of its series is found
+/// leaking, kept with the finding (`/api/v1/findings/{id}` lists it).
+///
+/// ```yaml
+/// evidence:
+///   pprof: true                # off by default: profiling endpoints are often disabled or guarded
+///   jobs: [kube-apiserver]     # optional; default: every target whose scrape shows go_* metrics
+///   timeout: 30s
+///   max_bytes: 33554432        # per document; larger answers are recorded as failed
+///   reuse_within: 5m           # several leaks of one target share one fetch
+///   profiles:                  # name: path on the target's server (these are the defaults)
+///     heap: /debug/pprof/heap
+///     goroutine: /debug/pprof/goroutine?debug=1
+/// ```
+///
+/// Documents are fetched with the target's own TLS, credentials and proxy settings.
+public struct EvidenceSection: Sendable, Hashable {
+    /// One document to fetch: its name in the finding and its path on the target's server.
+    public struct Profile: Sendable, Hashable {
+        public var name: String
+        public var path: String
+        public init(name: String, path: String) {
+            self.name = name
+            self.path = path
+        }
+    }
+
+    public var pprof = false
+    /// Jobs to fetch from; empty means every target that exposes Go runtime metrics.
+    public var jobs: [String] = []
+    public var timeoutSeconds: Double = 30
+    public var maxBytes = 32 * 1024 * 1024
+    public var reuseWithinSeconds: Double = 300
+    public var profiles: [Profile] = EvidenceSection.goProfiles
+
+    /// A heap profile (gzipped protobuf, for `go tool pprof`) and a goroutine dump grouped by
+    /// stack (text): what a Go memory or goroutine leak is diagnosed from.
+    public static let goProfiles = [
+        Profile(name: "heap", path: "/debug/pprof/heap"),
+        Profile(name: "goroutine", path: "/debug/pprof/goroutine?debug=1"),
+    ]
+
+    public init() {}
+}

@@ -1,6 +1,6 @@
 /// A whole SoakMonitor configuration file: Prometheus' `global` and `scrape_configs` (a subset
 /// users can paste from their Prometheus), plus SoakMonitor's `keep_all_metrics` switch and the
-/// daemon's `storage`, `detection`, `alerting` and `web` sections.
+/// daemon's `storage`, `detection`, `alerting`, `evidence` and `web` sections.
 public struct SoakConfig: Sendable {
     /// The file it was loaded from (for messages).
     public var file: String
@@ -17,6 +17,8 @@ public struct SoakConfig: Sendable {
     public var alerting = AlertingSection()
     /// `web:` — the monitor's HTTP surface.
     public var web = WebSection()
+    /// `evidence:` — profiles fetched from a leaking Go component.
+    public var evidence = EvidenceSection()
 
     public init(file: String, global: GlobalConfig = GlobalConfig(), keepAllMetrics: Bool = false,
                 scrapeConfigs: [ScrapeJobConfig] = []) {

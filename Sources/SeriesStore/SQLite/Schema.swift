@@ -4,7 +4,8 @@
 /// file's version, each in its own transaction that also sets the new version, so a crash in
 /// the middle leaves a consistent older version that the next open migrates again. A file with a
 /// version above `currentVersion` is refused (`.schemaTooNew`) rather than misread.
-/// Version 0 is an empty (new) file; version 2 added the alert outbox and the findings.
+/// Version 0 is an empty (new) file; version 2 added the alert outbox and the findings, version 3
+/// the evidence (profiles) captured for findings.
 enum Schema {
     /// One step from `version - 1` to `version`.
     struct Migration: Sendable {
@@ -110,6 +111,22 @@ enum Schema {
                 last_notified_ms INTEGER NOT NULL
             );
             CREATE INDEX finding_by_state ON finding (state, id);
+            """),
+        // Version 3: what was fetched from a target when its leak was found (pprof profiles).
+        Migration(version: 3, sql: """
+            CREATE TABLE evidence (                   -- one document fetched for one finding
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                finding_id INTEGER NOT NULL,
+                name TEXT NOT NULL,                   -- heap | goroutine | a configured name
+                url TEXT NOT NULL,                    -- where from, without credentials
+                fetched_ms INTEGER NOT NULL,
+                http_status INTEGER NOT NULL,         -- 0 when no response arrived
+                content_type TEXT,                    -- what the response said it is
+                error TEXT,                           -- why there is no data; NULL on success
+                data BLOB                             -- the body exactly as received
+            );
+            CREATE INDEX evidence_by_finding ON evidence (finding_id, id);
+            CREATE INDEX evidence_by_time ON evidence (fetched_ms);
             """),
     ]
 

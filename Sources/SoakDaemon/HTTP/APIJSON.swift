@@ -28,7 +28,7 @@ struct FindingJSON: Encodable {
         case id, metric, labels, resource, state, severity, slopePerHour, growthPercentPerHour
         case hoursToExhaustion, confidence, windowStart, windowStartUnix, windowSeconds
         case judgedAt, judgedAtUnix, onsetAt, onsetAtUnix, firstAlertAt, firstAlertAtUnix
-        case resolvedAt, resolvedAtUnix, dedupeKey
+        case resolvedAt, resolvedAtUnix, dedupeKey, evidence
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -50,6 +50,29 @@ struct FindingJSON: Encodable {
         try container.encodeTime(snapshot.firstAlertAt, forKey: .firstAlertAt, unixKey: .firstAlertAtUnix)
         try container.encodeTime(snapshot.resolvedAt, forKey: .resolvedAt, unixKey: .resolvedAtUnix)
         try container.encodeNullable(snapshot.dedupeKey, forKey: .dedupeKey)
+        try container.encode(snapshot.evidence.map(EvidenceJSON.init(snapshot:)), forKey: .evidence)
+    }
+}
+
+/// A piece of evidence as a finding lists it; `href` is where its body is served.
+struct EvidenceJSON: Encodable {
+    let snapshot: EvidenceSnapshot
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, url, fetchedAt, fetchedAtUnix, httpStatus, contentType, bytes, error, href
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(snapshot.id, forKey: .id)
+        try container.encode(snapshot.name, forKey: .name)
+        try container.encode(snapshot.url, forKey: .url)
+        try container.encodeTime(snapshot.fetchedAt, forKey: .fetchedAt, unixKey: .fetchedAtUnix)
+        try container.encode(snapshot.httpStatus, forKey: .httpStatus)
+        try container.encodeNullable(snapshot.contentType, forKey: .contentType)
+        try container.encode(snapshot.byteCount, forKey: .bytes)
+        try container.encodeNullable(snapshot.error, forKey: .error)
+        try container.encodeNullable(snapshot.error == nil ? snapshot.path : nil, forKey: .href)
     }
 }
 

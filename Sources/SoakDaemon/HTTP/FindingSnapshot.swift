@@ -44,6 +44,8 @@ public struct FindingSnapshot: Sendable, Hashable {
     /// The episode's identity (``LeakFinding/episodeKey(seriesLabels:onsetAt:)``), derived from
     /// the labels and the onset so the API and the alerts cannot disagree; `nil` without onset.
     public var dedupeKey: String?
+    /// Documents fetched from the target when the episode began (profiles), oldest first.
+    public var evidence: [EvidenceSnapshot] = []
 
     /// Makes a snapshot; ``dedupeKey`` is derived from `seriesLabels` and `onsetAt`.
     public init(

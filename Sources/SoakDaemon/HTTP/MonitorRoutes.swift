@@ -11,6 +11,7 @@ import Hummingbird
 /// | `GET /api/v1/findings[?state=leak,suspect]` | JSON array of findings |
 /// | `GET /api/v1/findings/{id}` | one finding, 404 when unknown |
 /// | `GET /api/v1/targets` | JSON array of targets |
+/// | `GET /api/v1/evidence/{id}` | a captured profile's body, as a download; 404 when unknown |
 struct MonitorRoutes: Sendable {
     let provider: any MonitorStatusProvider
     let metricsPage: MetricsPage
@@ -61,6 +62,19 @@ struct MonitorRoutes: Sendable {
                 return response
             }
             return Self.json(FindingJSON(snapshot: finding))
+        }
+
+        router.get("/api/v1/evidence/:id") { _, context in
+            guard let document = await provider.evidence(id: context.parameters.get("id") ?? "") else {
+                var response = Self.json(APIJSON.ErrorBody(error: "no evidence with this id"))
+                response.status = .notFound
+                return response
+            }
+            var response = Self.response(contentType: document.snapshot.servedContentType, body: document.body)
+            // A profile is a file to hand to `go tool pprof`, not a page: never rendered or sniffed.
+            response.headers[.contentDisposition] = "attachment; filename=\"\(document.snapshot.fileName(findingID: document.findingID))\""
+            response.headers[.xContentTypeOptions] = "nosniff"
+            return response
         }
 
         router.get("/api/v1/targets") { _, _ in

@@ -23,6 +23,10 @@ public protocol MonitorStatusProvider: Sendable {
 
     /// Whether the monitor is ready: store open and the first scrape round done.
     func readiness() async -> Readiness
+
+    /// A piece of evidence with its body by ``EvidenceSnapshot/id``, or `nil` when unknown or
+    /// when the fetch failed (there is no body). A provider without evidence keeps the default.
+    func evidence(id: String) async -> EvidenceDocument?
 }
 
 extension MonitorStatusProvider {
@@ -30,4 +34,7 @@ extension MonitorStatusProvider {
     public func finding(id: String) async -> FindingSnapshot? {
         await findingsSnapshot().first { $0.id == id }
     }
+
+    /// No evidence.
+    public func evidence(id: String) async -> EvidenceDocument? { nil }
 }

@@ -15,6 +15,8 @@ public struct MonitorConfiguration: Sendable {
     public var classifier: ResourceClassifier
     public var alerting: AlertingConfiguration
     public var web: WebSection
+    /// What to fetch from a Go component when one of its series leaks (off unless `pprof: true`).
+    public var evidence: EvidenceSection
     /// How often a firing episode is re-sent (the shortest Alertmanager resend interval, 60 s).
     public var resendIntervalSeconds: Double
     /// How far back the detector state is rebuilt from stored samples on start: long enough to
@@ -40,6 +42,7 @@ public struct MonitorConfiguration: Sendable {
         classifier = Self.classifier(config.detection)
         alerting = Self.alertingConfiguration(config.alerting, web: config.web)
         web = config.web
+        evidence = config.evidence
         do {
             _ = try alerting.makeNotifiers()
         } catch let error as AlertingConfigurationError {

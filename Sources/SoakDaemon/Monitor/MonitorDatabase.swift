@@ -116,6 +116,22 @@ public actor MonitorDatabase {
         try store.findings(state: state, limit: limit)
     }
 
+    // MARK: Evidence
+
+    public func insertEvidence(_ record: EvidenceRecord) throws(StoreError) -> EvidenceRecord {
+        try store.insertEvidence(record)
+    }
+
+    /// Evidence of one finding, or of all when nil, without bodies.
+    public func evidence(findingID: Int64? = nil) throws(StoreError) -> [EvidenceRecord] {
+        try store.evidence(findingID: findingID)
+    }
+
+    /// One piece of evidence with its body.
+    public func evidence(id: Int64) throws(StoreError) -> EvidenceRecord? {
+        try store.evidence(id: id)
+    }
+
     // MARK: Outbox
 
     public func insertOutbox(receiver: String, dedupeKey: String, alertState: String, payload: [UInt8],

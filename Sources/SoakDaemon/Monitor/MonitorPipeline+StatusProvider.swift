@@ -47,7 +47,33 @@ extension MonitorPipeline: MonitorStatusProvider {
             snapshots.append((Self.selector(key), FindingSnapshot(finding: leakFinding(episode.record),
                                                                   judgedAt: Self.date(episode.record.judgedMs))))
         }
-        return snapshots.sorted { $0.0 < $1.0 }.map(\.1)
+        let evidence = await evidenceByFinding()
+        return snapshots.sorted { $0.0 < $1.0 }.map { _, snapshot in
+            var snapshot = snapshot
+            snapshot.evidence = evidence[snapshot.id] ?? []
+            return snapshot
+        }
+    }
+
+    /// A captured document's body, by its id; nil when unknown or when its fetch failed.
+    public func evidence(id: String) async -> EvidenceDocument? {
+        guard let number = Int64(id), let record = try? await database.evidence(id: number), let body = record.data else {
+            return nil
+        }
+        return EvidenceDocument(snapshot: Self.evidenceSnapshot(record), findingID: String(record.findingID), body: body)
+    }
+
+    /// Every stored piece of evidence without bodies, by finding id (2 rows per leak by default).
+    private func evidenceByFinding() async -> [String: [EvidenceSnapshot]] {
+        let records = (try? await database.evidence()) ?? []
+        return Dictionary(grouping: records.map { (String($0.findingID), Self.evidenceSnapshot($0)) }, by: \.0)
+            .mapValues { $0.map(\.1) }
+    }
+
+    static func evidenceSnapshot(_ record: EvidenceRecord) -> EvidenceSnapshot {
+        EvidenceSnapshot(id: String(record.id), name: record.name, url: record.url, fetchedAt: date(record.fetchedMs),
+                         httpStatus: record.httpStatus, contentType: record.contentType, byteCount: record.byteCount,
+                         error: record.error)
     }
 
     /// Every target scraped (or known from the database), by job then instance.

@@ -51,6 +51,13 @@ public actor MonitorPipeline {
     /// Set when ``resume()`` has finished: the store is open and the detectors are rebuilt.
     var resumed = false
     private var storeFailures = 0
+    /// The latest evidence fetch per target key: several leaks of one target within
+    /// `evidence.reuseWithinSeconds` share it instead of asking the component again.
+    var evidenceFetches: [String: EvidenceFetch] = [:]
+    /// Writes of fetched evidence not yet finished, by a running number (``waitForEvidence()``
+    /// awaits them; each removes itself when done).
+    var evidenceWrites: [Int: Task<Void, Never>] = [:]
+    var evidenceWriteCount = 0
 
     /// What the pipeline remembers about one target between scrapes.
     struct TargetState {
@@ -58,6 +65,10 @@ public actor MonitorPipeline {
         var startTime: Double?
         /// The label sets of its watched series: what a version change breaks.
         var identities: Set<[String: String]> = []
+        /// How it is scraped (URL, TLS, credentials): what evidence is fetched with.
+        var scrapeTarget: ScrapeTarget?
+        /// Its scrapes showed `go_*` metrics, so it serves Go's pprof endpoints if any.
+        var runsGo = false
     }
 
     /// A firing episode and whether the detector has confirmed it since the last restart or gap.
@@ -101,6 +112,8 @@ public actor MonitorPipeline {
         state.status.lastDurationSeconds = result.durationSeconds
         state.status.lastSamples = result.samplesScraped
         state.status.lastError = result.error?.description
+        state.scrapeTarget = result.target
+        if !state.runsGo, result.samples.contains(where: { $0.name.hasPrefix("go_") }) { state.runsGo = true }
 
         var markers: [Marker] = []
         if let version = ComponentVersion.version(in: result.samples), version != state.status.version {
@@ -372,6 +385,9 @@ public actor MonitorPipeline {
         }
         logger.notice("leak detected", metadata: evidence)
         await notify(record)
+        // Not while replaying: the process that leaked then may be gone, and the target's
+        // scrape settings are only known once it is scraped again.
+        if !replaying { captureEvidence(for: record, target: target) }
     }
 
     /// The episode of `key` ended (detector resolve, restart, collapse, version, or unconfirmed).

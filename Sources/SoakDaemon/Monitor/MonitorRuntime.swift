@@ -36,6 +36,7 @@ public struct MonitorRuntime: Sendable {
         try await pipeline.resume()
         var services: [any Service] = [
             PeriodicService(name: "pipeline", intervalSeconds: 1, body: { await pipeline.tick() }, final: {
+                await pipeline.waitForEvidence()  // bounded by the evidence timeout
                 do {
                     try await database.close()
                     logger.info("database flushed and closed", metadata: ["path": "\(database.path)"])

@@ -20,10 +20,14 @@ final class LoopbackHTTPServer: @unchecked Sendable {
     private var recorded: [Request] = []
     private var stopping = false
     private var respond: @Sendable (Request) -> (status: Int, body: String)
+    private let contentType: @Sendable (Request) -> String
     private let finished = DispatchSemaphore(value: 0)
 
-    init(respond: @escaping @Sendable (Request) -> (status: Int, body: String) = { _ in (200, "ok") }) throws {
+    /// - Parameter contentType: the `Content-Type` of each answer (`text/plain` by default).
+    init(respond: @escaping @Sendable (Request) -> (status: Int, body: String) = { _ in (200, "ok") },
+         contentType: @escaping @Sendable (Request) -> String = { _ in "text/plain" }) throws {
         self.respond = respond
+        self.contentType = contentType
         let listenFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         self.listenFD = listenFD
         guard listenFD >= 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
@@ -117,7 +121,7 @@ final class LoopbackHTTPServer: @unchecked Sendable {
             return respond
         }
         let (status, body) = responder(request)
-        let response = "HTTP/1.1 \(status) X\r\nContent-Type: text/plain\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)"
+        let response = "HTTP/1.1 \(status) X\r\nContent-Type: \(contentType(request))\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)"
         _ = Array(response.utf8).withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
     }
 
