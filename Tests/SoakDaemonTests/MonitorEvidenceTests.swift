@@ -172,4 +172,56 @@ final class MonitorEvidenceTests: XCTestCase {
             XCTAssertFalse(notGo.requests.contains { $0.path.hasPrefix("/debug/pprof/") }, "only Go components serve pprof")
         }
     }
+
+    /// A real Go component: etcd with `--enable-pprof` serves Go's pprof handlers on its client
+    /// URL (not on `--listen-metrics-urls`). The capture, given the target as it is scraped, gets
+    /// a gzipped heap profile and a goroutine dump from the first and two 404s from the second.
+    func testRealEtcdHandsItsProfilesToTheCapture() async throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/etcd") else {
+            throw XCTSkip("/usr/bin/etcd is not installed (apt-get install etcd-server)")
+        }
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let client = try LoopbackHTTPServer.unusedPort()
+        let peer = try LoopbackHTTPServer.unusedPort()
+        let metrics = try LoopbackHTTPServer.unusedPort()
+        let etcd = Process()
+        etcd.executableURL = URL(fileURLWithPath: "/usr/bin/etcd")
+        etcd.arguments = [
+            "--name", "pprof-etcd", "--data-dir", directory.appendingPathComponent("etcd").path,
+            "--listen-client-urls", "http://127.0.0.1:\(client)", "--advertise-client-urls", "http://127.0.0.1:\(client)",
+            "--listen-peer-urls", "http://127.0.0.1:\(peer)", "--initial-advertise-peer-urls", "http://127.0.0.1:\(peer)",
+            "--initial-cluster", "pprof-etcd=http://127.0.0.1:\(peer)",
+            "--listen-metrics-urls", "http://127.0.0.1:\(metrics)", "--enable-pprof",
+        ]
+        etcd.standardOutput = FileHandle.nullDevice
+        etcd.standardError = FileHandle.nullDevice
+        try etcd.run()
+        defer { etcd.terminate(); etcd.waitUntilExit() }
+        let clientTarget = ScrapeTarget(url: "http://127.0.0.1:\(client)/metrics", labels: [Label("job", "etcd")], intervalSeconds: 1)
+        let ready = await eventually(timeoutSeconds: 20) {
+            Scraper.scrapeOnce([clientTarget]).first?.up == true
+        }
+        XCTAssertTrue(ready, "etcd answers on its client URL")
+        guard ready else { return }
+
+        var section = EvidenceSection()
+        section.pprof = true
+        let capture = EvidenceCapture(section: section)
+        let documents = await capture.fetch(from: clientTarget, clock: { Date() })
+        XCTAssertEqual(documents.map(\.name), ["heap", "goroutine"])
+        XCTAssertEqual(documents.map(\.error), [nil, nil])
+        XCTAssertEqual(documents.map(\.httpStatus), [200, 200])
+        let heap = try XCTUnwrap(documents.first?.data)
+        XCTAssertEqual(Array(heap.prefix(2)), [0x1f, 0x8b], "Go's heap profile is a gzipped protobuf")
+        XCTAssertEqual(documents.first?.contentType, "application/octet-stream")
+        let dump = String(decoding: documents.last?.data ?? [], as: UTF8.self)
+        XCTAssertTrue(dump.hasPrefix("goroutine profile: total "), String(dump.prefix(200)))
+        XCTAssertTrue(dump.contains("go.etcd.io/etcd") || dump.contains("etcd"), "etcd's own stacks")
+
+        let metricsTarget = ScrapeTarget(url: "http://127.0.0.1:\(metrics)/metrics", labels: [Label("job", "etcd")], intervalSeconds: 1)
+        let missing = await capture.fetch(from: metricsTarget, clock: { Date() })
+        XCTAssertEqual(missing.map(\.httpStatus), [404, 404], "the metrics listener serves no profiles")
+        XCTAssertTrue(missing.allSatisfy { $0.data == nil && $0.error != nil })
+    }
 }
