@@ -19,6 +19,10 @@ var secondTuningSeed: UInt64 = 2
 // held-out seeds of earlier configurations. 5151 and 86027 were chosen before the AR(1)
 // persistence and deceleration round and run once, at its end.
 var heldOutSeeds: [UInt64] = [5151, 86027]
+// Written down 2026-11-26 06:18 UTC, before the delay round (warm-up as context) began tuning:
+// 31415 and 77003 are this round's fresh held-out seeds, to be run once with its final
+// configuration (then 5151 and 86027 become seen).
+let nextRoundHeldOutSeeds: [UInt64] = [31415, 77003]
 /// Held-out seeds of earlier configurations, reported for comparison (they have been seen).
 var earlierHeldOutSeeds: [UInt64] = [4242, 20261126]
 var verbose = false
