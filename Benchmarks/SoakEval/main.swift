@@ -21,6 +21,9 @@ var secondTuningSeed: UInt64 = 2
 // (2026-11-26 06:18 UTC, commit d9b74cd) before the delay round began tuning and run once at its
 // end; that round changed no default, so they measure the AR(1)/deceleration configuration.
 var heldOutSeeds: [UInt64] = [31415, 77003]
+// Written down 2026-11-26 06:45 UTC, before a second attempt in the delay round began tuning:
+// 27182 and 16180, to be run once only if that attempt changes a default.
+let secondAttemptHeldOutSeeds: [UInt64] = [27182, 16180]
 /// Held-out seeds of earlier rounds, reported for comparison (they have been seen).
 var earlierHeldOutSeeds: [UInt64] = [5151, 86027, 4242, 20261126]
 var verbose = false
