@@ -177,28 +177,13 @@ final class MonitorEvidenceTests: XCTestCase {
     /// URL (not on `--listen-metrics-urls`). The capture, given the target as it is scraped, gets
     /// a gzipped heap profile and a goroutine dump from the first and two 404s from the second.
     func testRealEtcdHandsItsProfilesToTheCapture() async throws {
-        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/etcd") else {
-            throw XCTSkip("/usr/bin/etcd is not installed (apt-get install etcd-server)")
-        }
+        try EtcdProcess.requireInstalled()
         let directory = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let client = try LoopbackHTTPServer.unusedPort()
-        let peer = try LoopbackHTTPServer.unusedPort()
-        let metrics = try LoopbackHTTPServer.unusedPort()
-        let etcd = Process()
-        etcd.executableURL = URL(fileURLWithPath: "/usr/bin/etcd")
-        etcd.arguments = [
-            "--name", "pprof-etcd", "--data-dir", directory.appendingPathComponent("etcd").path,
-            "--listen-client-urls", "http://127.0.0.1:\(client)", "--advertise-client-urls", "http://127.0.0.1:\(client)",
-            "--listen-peer-urls", "http://127.0.0.1:\(peer)", "--initial-advertise-peer-urls", "http://127.0.0.1:\(peer)",
-            "--initial-cluster", "pprof-etcd=http://127.0.0.1:\(peer)",
-            "--listen-metrics-urls", "http://127.0.0.1:\(metrics)", "--enable-pprof",
-        ]
-        etcd.standardOutput = FileHandle.nullDevice
-        etcd.standardError = FileHandle.nullDevice
-        try etcd.run()
-        defer { etcd.terminate(); etcd.waitUntilExit() }
-        let clientTarget = ScrapeTarget(url: "http://127.0.0.1:\(client)/metrics", labels: [Label("job", "etcd")], intervalSeconds: 1)
+        let etcd = try EtcdProcess(dataDirectory: directory.appendingPathComponent("etcd"), name: "pprof-etcd",
+                                   extraArguments: ["--enable-pprof"])
+        defer { etcd.stop() }
+        let clientTarget = ScrapeTarget(url: "\(etcd.clientURL)/metrics", labels: [Label("job", "etcd")], intervalSeconds: 1)
         let ready = await eventually(timeoutSeconds: 20) {
             Scraper.scrapeOnce([clientTarget]).first?.up == true
         }
@@ -219,7 +204,7 @@ final class MonitorEvidenceTests: XCTestCase {
         XCTAssertTrue(dump.hasPrefix("goroutine profile: total "), String(dump.prefix(200)))
         XCTAssertTrue(dump.contains("go.etcd.io/etcd") || dump.contains("etcd"), "etcd's own stacks")
 
-        let metricsTarget = ScrapeTarget(url: "http://127.0.0.1:\(metrics)/metrics", labels: [Label("job", "etcd")], intervalSeconds: 1)
+        let metricsTarget = ScrapeTarget(url: "http://127.0.0.1:\(etcd.metricsPort)/metrics", labels: [Label("job", "etcd")], intervalSeconds: 1)
         let missing = await capture.fetch(from: metricsTarget, clock: { Date() })
         XCTAssertEqual(missing.map(\.httpStatus), [404, 404], "the metrics listener serves no profiles")
         XCTAssertTrue(missing.allSatisfy { $0.data == nil && $0.error != nil })

@@ -8,18 +8,15 @@ extension SeriesStore {
             INSERT INTO evidence (finding_id, name, url, fetched_ms, http_status, content_type, error, data) \
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """
-        let statement = try database.statement(sql)
-        try statement.bind(record.findingID, at: 1)
-        try statement.bind(record.name, at: 2)
-        try statement.bind(record.url, at: 3)
-        try statement.bind(record.fetchedMs, at: 4)
-        try statement.bind(Int64(record.httpStatus), at: 5)
-        try statement.bind(record.contentType, at: 6)
-        try statement.bind(record.error, at: 7)
-        if let data = record.data { try statement.bind(data, at: 8) } else { try statement.bind(nil as String?, at: 8) }
-        try statement.run()
-        guard let id = try database.scalarInt("SELECT last_insert_rowid()") else {
-            throw StoreError(kind: .sqlite, message: "no row id after insert", path: path, sql: sql)
+        let id = try database.insert(sql) { statement throws(StoreError) in
+            try statement.bind(record.findingID, at: 1)
+            try statement.bind(record.name, at: 2)
+            try statement.bind(record.url, at: 3)
+            try statement.bind(record.fetchedMs, at: 4)
+            try statement.bind(Int64(record.httpStatus), at: 5)
+            try statement.bind(record.contentType, at: 6)
+            try statement.bind(record.error, at: 7)
+            if let data = record.data { try statement.bind(data, at: 8) } else { try statement.bind(nil as String?, at: 8) }
         }
         var stored = record
         stored.id = id

@@ -11,12 +11,7 @@ extension SeriesStore {
     public func insertFinding(_ record: FindingRecord) throws(StoreError) -> FindingRecord {
         try requireWritable()
         let sql = "INSERT INTO finding (\(Self.findingColumns)) VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        let statement = try database.statement(sql)
-        try bindFinding(record, to: statement)
-        try statement.run()
-        guard let id = try database.scalarInt("SELECT last_insert_rowid()") else {
-            throw StoreError(kind: .sqlite, message: "no row id after insert", path: path, sql: sql)
-        }
+        let id = try database.insert(sql) { statement throws(StoreError) in try bindFinding(record, to: statement) }
         var stored = record
         stored.id = id
         return stored

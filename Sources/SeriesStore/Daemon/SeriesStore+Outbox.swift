@@ -10,16 +10,13 @@ extension SeriesStore {
                              createdMs: Int64) throws(StoreError) -> OutboxRow {
         try requireWritable()
         let sql = "INSERT INTO outbox (receiver, dedupe_key, alert_state, payload, created_ms, next_attempt_ms) VALUES (?, ?, ?, ?, ?, ?)"
-        let statement = try database.statement(sql)
-        try statement.bind(receiver, at: 1)
-        try statement.bind(dedupeKey, at: 2)
-        try statement.bind(alertState, at: 3)
-        try statement.bind(payload, at: 4)
-        try statement.bind(createdMs, at: 5)
-        try statement.bind(createdMs, at: 6)
-        try statement.run()
-        guard let id = try database.scalarInt("SELECT last_insert_rowid()") else {
-            throw StoreError(kind: .sqlite, message: "no row id after insert", path: path, sql: sql)
+        let id = try database.insert(sql) { statement throws(StoreError) in
+            try statement.bind(receiver, at: 1)
+            try statement.bind(dedupeKey, at: 2)
+            try statement.bind(alertState, at: 3)
+            try statement.bind(payload, at: 4)
+            try statement.bind(createdMs, at: 5)
+            try statement.bind(createdMs, at: 6)
         }
         return OutboxRow(id: id, receiver: receiver, dedupeKey: dedupeKey, alertState: alertState, payload: payload,
                          createdMs: createdMs, nextAttemptMs: createdMs)

@@ -84,6 +84,15 @@ final class Database {
         }
     }
 
+    /// Runs the INSERT `sql` with the values `bind` sets and returns the new row's id.
+    func insert(_ sql: String, _ bind: (Statement) throws(StoreError) -> Void) throws(StoreError) -> Int64 {
+        let statement = try statement(sql)
+        try bind(statement)
+        try statement.run()
+        // The connection is only ever used from one thread, so no other insert can intervene.
+        return sqlite3_last_insert_rowid(handle)
+    }
+
     /// Reads a single integer (`PRAGMA user_version`, counts).
     func scalarInt(_ sql: String) throws(StoreError) -> Int64? {
         let statement = try statement(sql)
