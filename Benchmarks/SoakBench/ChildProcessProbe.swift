@@ -8,6 +8,9 @@ import Foundation
 struct ChildProcessReading {
     /// `VmRSS` of `/proc/<pid>/status`, bytes.
     var residentBytes: Double
+    /// Field 24 of `/proc/<pid>/stat` × page size: exactly how the monitor computes its own
+    /// `process_resident_memory_bytes` (ProcessStatistics), read from outside every second.
+    var statResidentBytes: Double
     /// Entries of `/proc/<pid>/fd`.
     var openFDs: Int
     /// utime + stime of `/proc/<pid>/stat` (fields 14 and 15), seconds.
@@ -16,6 +19,7 @@ struct ChildProcessReading {
     var threads: Int
 
     private static let clockTicksPerSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
+    private static let pageSize = Double(sysconf(Int32(_SC_PAGESIZE)))
 
     /// Nil once the process is gone (or `/proc` cannot be read).
     static func read(pid: Int32) -> ChildProcessReading? {
@@ -31,15 +35,17 @@ struct ChildProcessReading {
         guard let close = stat.lastIndex(of: ")") else { return nil }
         let fields = stat[stat.index(after: close)...].split(separator: " ", omittingEmptySubsequences: true)
         func field(_ number: Int) -> Double? { fields.count > number - 3 ? Double(fields[number - 3]) : nil }
-        guard let utime = field(14), let stime = field(15), let threads = field(20) else { return nil }
-        return ChildProcessReading(residentBytes: kilobytes * 1024, openFDs: fds.count,
+        guard let utime = field(14), let stime = field(15), let threads = field(20), let rssPages = field(24) else { return nil }
+        return ChildProcessReading(residentBytes: kilobytes * 1024, statResidentBytes: rssPages * pageSize, openFDs: fds.count,
                                    cpuSeconds: (utime + stime) / clockTicksPerSecond, threads: Int(threads))
     }
 }
 
-/// CPU seconds per thread name (`comm` of `/proc/<pid>/task/<tid>/stat`; threads of one name summed):
-/// where the monitor's CPU goes — the libcurl scrape thread (`soak-scrape`), NIO's event loops,
-/// Swift's cooperative pool (pipeline, store, detector).
+/// CPU seconds per thread, keyed `comm/tid` (`/proc/<pid>/task/<tid>/stat`): where the monitor's
+/// CPU goes. On Linux a Foundation `Thread` inherits its creator's name (the scraper's
+/// "soak-scrape" is not applied), so the libcurl scrape thread shows as one of the Dispatch
+/// pool's `com.apple.root.default-qos` threads (truncated to 15 characters) — the one that
+/// stays busy; Swift's cooperative pool (pipeline, store, detector) runs on the others.
 func threadCPUSeconds(pid: Int32) -> [String: Double] {
     let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
     var result: [String: Double] = [:]
@@ -47,9 +53,7 @@ func threadCPUSeconds(pid: Int32) -> [String: Double] {
     for tid in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] {
         guard let stat = try? String(contentsOfFile: "\(directory)/\(tid)/stat", encoding: .utf8),
               let open = stat.firstIndex(of: "("), let close = stat.lastIndex(of: ")") else { continue }
-        var name = String(stat[stat.index(after: open)..<close])
-        // Numbered pool threads (NIO-ELT-0-#1, …) are summed under one name.
-        if let hash = name.firstIndex(of: "#") { name = String(name[..<hash]) + "#*" }
+        let name = String(stat[stat.index(after: open)..<close]) + "/" + tid
         let fields = stat[stat.index(after: close)...].split(separator: " ", omittingEmptySubsequences: true)
         guard fields.count > 12, let utime = Double(fields[11]), let stime = Double(fields[12]) else { continue }
         result[name, default: 0] += (utime + stime) / ticks

@@ -9,14 +9,17 @@ import LeakDetection
 /// `targets` loopback exporters (served from this process, each listener one real dump: etcd,
 /// kubelet and kube-proxy in rotation) every `interval` seconds for `seconds`, with a temporary
 /// config as a user would write it (static targets, default keep-list, default detection). Every
-/// `--footprint-sample-interval` seconds the bench reads the child's `/proc/<pid>` (VmRSS, fds,
-/// utime + stime) and its own `/metrics`; after `--footprint-warmup` seconds it fits the RSS
-/// slope, runs the project's detector over the RSS and fd series, and reports CPU per sample and
-/// RSS per stored series beside Prometheus' and VictoriaMetrics' figures. Then SIGTERM, and a
-/// check that the child exits cleanly.
+/// `--footprint-sample-interval` seconds (1) the bench reads the child's `/proc/<pid>` (RSS as the
+/// monitor computes its `process_resident_memory_bytes`, VmRSS, fds, utime + stime, threads), and
+/// every `--footprint-metrics-interval` seconds (10) its own `/metrics` — not every second: the
+/// page renders three leak gauges per watched series (1.8 MB, ~0.1 CPU s at 500 targets), so a
+/// 1-s self-scrape would add ~12 % of a core that a Prometheus scraping the monitor at 15 s does
+/// not. After `--footprint-warmup` seconds it fits the RSS slope, runs the project's detector over
+/// the RSS and fd series, and reports CPU per sample and RSS per stored series beside Prometheus'
+/// and VictoriaMetrics' figures. Then SIGTERM, and a check that the child exits cleanly.
 ///
 /// `SoakBench footprint --footprint-targets=500 --footprint-seconds=600 --footprint-interval=1
-///   [--footprint-warmup=60] [--footprint-sample-interval=1] [--footprint-keep-all]
+///   [--footprint-warmup=60] [--footprint-sample-interval=1] [--footprint-metrics-interval=10] [--footprint-keep-all]
 ///   [--footprint-soak=PATH] [--footprint-dumps=DIR] [--footprint-keep-files]`
 func runFootprintBenchmarks(arguments: [String]) {
     func option(_ name: String) -> String? {
@@ -28,6 +31,7 @@ func runFootprintBenchmarks(arguments: [String]) {
     settings.intervalSeconds = option("footprint-interval").flatMap(Int.init) ?? settings.intervalSeconds
     settings.warmUpSeconds = option("footprint-warmup").flatMap(Double.init) ?? min(60, settings.seconds / 4)
     settings.sampleIntervalSeconds = option("footprint-sample-interval").flatMap(Double.init) ?? settings.sampleIntervalSeconds
+    settings.metricsIntervalSeconds = option("footprint-metrics-interval").flatMap(Double.init) ?? settings.metricsIntervalSeconds
     settings.keepAll = arguments.contains("--footprint-keep-all")
     settings.keepFiles = arguments.contains("--footprint-keep-files")
     settings.dumpsDirectory = option("footprint-dumps") ?? settings.dumpsDirectory
@@ -45,6 +49,7 @@ struct FootprintSettings {
     var intervalSeconds = 1
     var warmUpSeconds = 60.0
     var sampleIntervalSeconds = 1.0
+    var metricsIntervalSeconds = 10.0
     var keepAll = false
     var keepFiles = false
     var dumpsDirectory = "/work/shared/testdata/k8s-dumps"
@@ -109,7 +114,7 @@ private final class FootprintRun {
         print("monitor: \(settings.soakPath)")
         print("machine: \(cores) cores, \(cpuModel()); load average before: \(loadAverageText())")
         print("targets: \(settings.targets) at \(settings.intervalSeconds) s for \(format(settings.seconds)) s, "
-              + "warm-up \(format(settings.warmUpSeconds)) s reported separately, child sampled every \(format(settings.sampleIntervalSeconds)) s, "
+              + "warm-up \(format(settings.warmUpSeconds)) s reported separately, /proc read every \(format(settings.sampleIntervalSeconds)) s, /metrics every \(format(settings.metricsIntervalSeconds)) s, "
               + (settings.keepAll ? "keep_all_metrics: true" : "default keep-list"))
         for dump in dumps { print("  job \(dump.job): \(dump.file) (\(dump.body.count) bytes, \(dump.samples) samples)") }
 
@@ -149,6 +154,7 @@ private final class FootprintRun {
         var samples: [FootprintSample] = []
         var metricsFailures = 0
         var nextProgress = 60.0
+        var nextMetrics = 0.0
         var tick = 0
         var threadsAtWarmUpEnd: [String: Double]?
         var threadsAtEnd: [String: Double] = [:]
@@ -156,15 +162,20 @@ private final class FootprintRun {
             let now = monotonicSeconds() - spawned
             if now >= settings.seconds { break }
             if readyAfter == nil, httpGet(readyURL) != nil { readyAfter = monotonicSeconds() - spawned }
-            let body = httpGet(metricsURL)
-            if body == nil && readyAfter != nil { metricsFailures += 1 }
+            var body: [UInt8]?
+            if readyAfter != nil && now >= nextMetrics {
+                body = httpGet(metricsURL)
+                if body == nil { metricsFailures += 1 }
+                nextMetrics += settings.metricsIntervalSeconds
+                while nextMetrics <= now { nextMetrics += settings.metricsIntervalSeconds }
+            }
             guard let proc = ChildProcessReading.read(pid: pid) else { break }
             if threadsAtWarmUpEnd == nil && now >= settings.warmUpSeconds { threadsAtWarmUpEnd = threadCPUSeconds(pid: pid) }
             threadsAtEnd = threadCPUSeconds(pid: pid)
             let sample = FootprintSample(seconds: monotonicSeconds() - spawned, wallMs: Int64(Date().timeIntervalSince1970 * 1000),
                                          proc: proc, metrics: body.map { ExpositionValues($0, names: Self.metricNames) })
             samples.append(sample)
-            if sample.seconds >= nextProgress {
+            if sample.seconds >= nextProgress && sample.metrics != nil {
                 printProgress(samples)
                 nextProgress += 60
             }
@@ -201,7 +212,7 @@ private final class FootprintRun {
             print("monitor EXITED EARLY after \(format(runSeconds)) s: status \(child.terminationStatus) (\(child.terminationReason == .uncaughtSignal ? "signal" : "exit"))")
         }
         print("ready (/-/ready: resumed, every static target scraped once) after \(readyAfter.map { format($0) + " s" } ?? "never")")
-        print("child readings: \(samples.count) (\(metricsFailures) /metrics fetches failed after ready)")
+        print("child readings: \(samples.count) of /proc, \(samples.filter { $0.metrics != nil }.count) of /metrics (\(metricsFailures) failed)")
         print("load average after: \(loadAfter)")
         analyse(samples, dumps: dumps, readyAfter: readyAfter)
         if let before = threadsAtWarmUpEnd {
@@ -251,7 +262,7 @@ private final class FootprintRun {
 
     private func printProgress(_ samples: [FootprintSample]) {
         guard let last = samples.last else { return }
-        let minuteAgo = samples.last(where: { $0.seconds <= last.seconds - 59 }) ?? samples[0]
+        let minuteAgo = samples.last(where: { $0.metrics != nil && $0.seconds <= last.seconds - 55 }) ?? samples[0]
         let span = last.seconds - minuteAgo.seconds
         var line = "  t=\(Int(last.seconds.rounded())) s  RSS \(format(last.proc.residentBytes / 1_048_576)) MiB  fds \(last.proc.openFDs)"
         line += "  threads \(last.proc.threads)  CPU \(format((last.proc.cpuSeconds - minuteAgo.proc.cpuSeconds) / span)) cores"
@@ -263,105 +274,115 @@ private final class FootprintRun {
     }
 
     private func analyse(_ samples: [FootprintSample], dumps: [ServedDump], readyAfter: Double?) {
-        let withMetrics = samples.filter { $0.metrics != nil && $0.selfRSS != nil }
-        guard let first = withMetrics.first, let last = withMetrics.last else {
-            print("no /metrics readings: nothing to analyse")
-            return
-        }
-        let steady = withMetrics.filter { $0.seconds >= settings.warmUpSeconds }
-        let warm = withMetrics.filter { $0.seconds < settings.warmUpSeconds }
-        guard let steadyFirst = steady.first, steady.count >= 3 else {
-            print("fewer than 3 readings after the warm-up: nothing to fit")
-            return
-        }
         let mib = 1_048_576.0
+        // Every second: RSS as the monitor computes it (stat field 24 × page size), fds, CPU.
+        let warm = samples.filter { $0.seconds >= (readyAfter ?? 0) && $0.seconds < settings.warmUpSeconds }
+        let steady = samples.filter { $0.seconds >= settings.warmUpSeconds }
+        // Every `metricsIntervalSeconds`: the monitor's own /metrics.
+        let steadyMetrics = steady.filter { $0.metrics != nil && $0.selfRSS != nil }
+        // Readings before the child has exec'd (RSS of the forked bench) are not the monitor's.
+        guard let first = samples.first(where: { $0.seconds >= (readyAfter ?? 0) }), let steadyFirst = steady.first, let last = steady.last, steady.count >= 3,
+              let m0 = steadyMetrics.first, let m1 = steadyMetrics.last, steadyMetrics.count >= 2 else {
+            print("too few readings after the warm-up: nothing to fit")
+            return
+        }
+        func rss(_ sample: FootprintSample) -> Double { sample.proc.statResidentBytes }
 
-        print("-- warm-up (first \(format(settings.warmUpSeconds)) s)")
+        print("-- warm-up (from ready to \(format(settings.warmUpSeconds)) s)")
         if let warmLast = warm.last {
-            print("RSS \(format(first.selfRSS! / mib)) MiB at \(format(first.seconds)) s → \(format(warmLast.selfRSS! / mib)) MiB at \(format(warmLast.seconds)) s"
-                  + " (max \(format(warm.map { $0.selfRSS! }.max()! / mib)) MiB); fds \(warm.map(\.proc.openFDs).min()!)–\(warm.map(\.proc.openFDs).max()!)")
-            if let fit = LeastSquaresFit(x: warm.map(\.seconds), y: warm.map { $0.selfRSS! }) {
+            print("RSS \(format(rss(first) / mib)) MiB at \(format(first.seconds)) s → \(format(rss(warmLast) / mib)) MiB at \(format(warmLast.seconds)) s"
+                  + " (max \(format(warm.map(rss).max()! / mib)) MiB); fds \(warm.map(\.proc.openFDs).min()!)–\(warm.map(\.proc.openFDs).max()!)")
+            if let fit = LeastSquaresFit(x: warm.map(\.seconds), y: warm.map(rss)) {
                 print("RSS slope during warm-up: \(format(fit.slope * 3600 / mib)) MiB/h")
             }
         }
 
         let span = last.seconds - steadyFirst.seconds
-        print("-- steady state (\(format(steadyFirst.seconds))–\(format(last.seconds)) s, \(steady.count) readings)")
-        let rss = steady.map { $0.selfRSS! }
-        print("process_resident_memory_bytes: \(format(steadyFirst.selfRSS! / mib)) MiB → \(format(last.selfRSS! / mib)) MiB"
-              + " (min \(format(rss.min()! / mib)), max \(format(rss.max()! / mib)) MiB); /proc VmRSS \(format(steadyFirst.proc.residentBytes / mib)) → \(format(last.proc.residentBytes / mib)) MiB")
-        if let fit = LeastSquaresFit(x: steady.map(\.seconds), y: rss) {
+        print("-- steady state (\(format(steadyFirst.seconds))–\(format(last.seconds)) s, \(steady.count) readings of /proc, \(steadyMetrics.count) of /metrics)")
+        let values = steady.map(rss)
+        print("RSS (stat field 24, as process_resident_memory_bytes): \(format(rss(steadyFirst) / mib)) MiB → \(format(rss(last) / mib)) MiB"
+              + " (min \(format(values.min()! / mib)), max \(format(values.max()! / mib)) MiB)")
+        if let fit = LeastSquaresFit(x: steady.map(\.seconds), y: values) {
             let perHour = fit.slope * 3600
             let ci = 1.96 * fit.slopeStandardError * 3600
-            report("RSS least-squares slope (self-reported)", perHour, "bytes/h")
+            report("RSS least-squares slope, 1-s readings", perHour, "bytes/h")
             print("  = \(format(perHour / mib)) ± \(format(ci / mib)) MiB/h (95 % CI, independent residuals), "
                   + "\(format(perHour / fit.meanY * 100)) %/h of the mean \(format(fit.meanY / mib)) MiB")
         }
+        if let fit = LeastSquaresFit(x: steadyMetrics.map(\.seconds), y: steadyMetrics.map { $0.selfRSS! }) {
+            print("  process_resident_memory_bytes from /metrics (\(steadyMetrics.count) readings): \(format(m0.selfRSS! / mib)) → \(format(m1.selfRSS! / mib)) MiB,"
+                  + " slope \(format(fit.slope * 3600 / mib)) MiB/h (\(format(fit.slope * 3600 / fit.meanY * 100)) %/h)")
+        }
         if let fit = LeastSquaresFit(x: steady.map(\.seconds), y: steady.map(\.proc.residentBytes)) {
-            print("  /proc VmRSS slope: \(format(fit.slope * 3600 / mib)) MiB/h, \(format(fit.slope * 3600 / fit.meanY * 100)) %/h")
+            print("  /proc VmRSS: \(format(steadyFirst.proc.residentBytes / mib)) → \(format(last.proc.residentBytes / mib)) MiB, slope \(format(fit.slope * 3600 / mib)) MiB/h")
         }
-        // Second half alone: growth that is still going vs. growth that has levelled off.
-        let half = steady.filter { $0.seconds >= steadyFirst.seconds + span / 2 }
-        if let fit = LeastSquaresFit(x: half.map(\.seconds), y: half.map { $0.selfRSS! }) {
-            print("  last half only: \(format(fit.slope * 3600 / mib)) MiB/h, \(format(fit.slope * 3600 / fit.meanY * 100)) %/h")
+        // Each half alone: growth that is still going vs. growth that has levelled off.
+        for (label, part) in [("first half", steady.filter { $0.seconds < steadyFirst.seconds + span / 2 }),
+                              ("second half", steady.filter { $0.seconds >= steadyFirst.seconds + span / 2 })] {
+            if let fit = LeastSquaresFit(x: part.map(\.seconds), y: part.map(rss)) {
+                print("  \(label) only: \(format(fit.slope * 3600 / mib)) MiB/h, \(format(fit.slope * 3600 / fit.meanY * 100)) %/h")
+            }
         }
-        runDetector(withMetrics)
+        runDetector(samples)
 
         let fds = steady.map(\.proc.openFDs)
-        let selfFDs = steady.compactMap(\.selfFDs)
+        let selfFDs = steadyMetrics.compactMap(\.selfFDs)
         print("open fds (/proc): min \(fds.min()!), max \(fds.max()!); process_open_fds: min \(Int(selfFDs.min() ?? .nan)), max \(Int(selfFDs.max() ?? .nan))"
               + "; threads \(steady.map(\.proc.threads).min()!)–\(steady.map(\.proc.threads).max()!)")
 
-        // Throughput and CPU over the steady window.
-        let cpu = last.proc.cpuSeconds - steadyFirst.proc.cpuSeconds
-        let scrapes = (last.scrapes ?? .nan) - (steadyFirst.scrapes ?? .nan)
-        let failures = (last.failures ?? .nan) - (steadyFirst.failures ?? .nan)
-        let ingested = (last.ingested ?? .nan) - (steadyFirst.ingested ?? .nan)
+        // Throughput and CPU between the first and last /metrics reading after the warm-up.
+        let metricsSpan = m1.seconds - m0.seconds
+        let cpu = m1.proc.cpuSeconds - m0.proc.cpuSeconds
+        let scrapes = (m1.scrapes ?? .nan) - (m0.scrapes ?? .nan)
+        let failures = (m1.failures ?? .nan) - (m0.failures ?? .nan)
+        let ingested = (m1.ingested ?? .nan) - (m0.ingested ?? .nan)
         var exposed = 0.0
         for dump in dumps {
-            let a = steadyFirst.metrics?.value("soak_scrapes_total", label: "job", dump.job) ?? 0
-            let b = last.metrics?.value("soak_scrapes_total", label: "job", dump.job) ?? 0
+            let a = m0.metrics?.value("soak_scrapes_total", label: "job", dump.job) ?? 0
+            let b = m1.metrics?.value("soak_scrapes_total", label: "job", dump.job) ?? 0
             exposed += (b - a) * Double(dump.samples)
         }
         let wanted = Double(settings.targets) / Double(settings.intervalSeconds)
-        report("scrapes per second (wall clock)", scrapes / span, "scrapes/s", target: wanted * 0.99)
+        print("-- throughput and CPU (\(format(m0.seconds))–\(format(m1.seconds)) s)")
+        report("scrapes per second (wall clock)", scrapes / metricsSpan, "scrapes/s", target: wanted * 0.99)
         report("failed scrapes (steady state)", failures, "", target: 0, higherIsBetter: false)
-        if let f = last.failures, let s = last.scrapes { print("  whole run: \(Int(f)) failed of \(Int(s)) scrapes") }
-        report("samples ingested per second", ingested / span, "samples/s")
+        if let f = m1.failures, let s = m1.scrapes { print("  whole run: \(Int(f)) failed of \(Int(s)) scrapes") }
+        report("samples ingested per second", ingested / metricsSpan, "samples/s")
         report("samples ingested per scrape", ingested / scrapes, "")
-        report("monitor CPU, share of one core", cpu / span, "cores")
+        report("parsed samples per scrape (dump sizes)", exposed / scrapes, "")
+        report("monitor CPU, share of one core", cpu / metricsSpan, "cores")
         report("monitor CPU per ingested (stored) sample", cpu / ingested * 1e9, "ns", higherIsBetter: false)
         report("monitor CPU per scraped (parsed) sample", cpu / exposed * 1e9, "ns",
                peer: ("Prometheus 2.42 / VictoriaMetrics 1.79 ~", 2000), higherIsBetter: false)
         report("monitor CPU per scrape", cpu / scrapes * 1e6, "µs", higherIsBetter: false)
-        if let lag = last.metrics?.sum("soak_detector_lag_seconds") { report("detector lag at the end", lag, "s") }
-        let lags = steady.compactMap { $0.metrics?.sum("soak_detector_lag_seconds") }
+        if let lag = m1.metrics?.sum("soak_detector_lag_seconds") { report("detector lag at the end", lag, "s") }
+        let lags = steadyMetrics.compactMap { $0.metrics?.sum("soak_detector_lag_seconds") }
         if let worst = lags.max() { report("detector lag, worst reading", worst, "s") }
-        if let s0 = steadyFirst.metrics?.sum("soak_store_flush_duration_seconds_sum"), let s1 = last.metrics?.sum("soak_store_flush_duration_seconds_sum"),
-           let c0 = steadyFirst.metrics?.sum("soak_store_flush_duration_seconds_count"), let c1 = last.metrics?.sum("soak_store_flush_duration_seconds_count"), c1 > c0 {
-            print("store flushes: \(Int(c1 - c0)), mean \(format((s1 - s0) / (c1 - c0) * 1000)) ms wall, \(format((s1 - s0) / span * 100)) % of the time")
+        if let s0 = m0.metrics?.sum("soak_store_flush_duration_seconds_sum"), let s1 = m1.metrics?.sum("soak_store_flush_duration_seconds_sum"),
+           let c0 = m0.metrics?.sum("soak_store_flush_duration_seconds_count"), let c1 = m1.metrics?.sum("soak_store_flush_duration_seconds_count"), c1 > c0 {
+            print("store flushes: \(Int(c1 - c0)), mean \(format((s1 - s0) / (c1 - c0) * 1000)) ms wall, \(format((s1 - s0) / metricsSpan * 100)) % of the time")
             // The head chunks are re-written at each flush, so flushes grow as the heads fill.
-            let late = steady.filter { $0.seconds >= last.seconds - 60 }
-            if let l0 = late.first?.metrics, let a = l0.sum("soak_store_flush_duration_seconds_sum"), let b = l0.sum("soak_store_flush_duration_seconds_count"),
-               let a1 = last.metrics?.sum("soak_store_flush_duration_seconds_sum"), let b1 = last.metrics?.sum("soak_store_flush_duration_seconds_count"), b1 > b {
-                print("  last minute: mean \(format((a1 - a) / (b1 - b) * 1000)) ms per flush")
+            if let l0 = steadyMetrics.last(where: { $0.seconds <= m1.seconds - 55 })?.metrics,
+               let a = l0.sum("soak_store_flush_duration_seconds_sum"), let b = l0.sum("soak_store_flush_duration_seconds_count"), c1 > b {
+                print("  last minute: mean \(format((s1 - a) / (c1 - b) * 1000)) ms per flush")
             }
         }
-        if let tracked = last.metrics?.sum("soak_series_tracked") { report("series the detector tracks", tracked, "") }
-        lastRSS = last.selfRSS
+        if let tracked = m1.metrics?.sum("soak_series_tracked") { report("soak_series_tracked (store series)", tracked, "") }
+        lastRSS = rss(last)
         lastSeriesEstimate = ingested / scrapes * Double(settings.targets)
     }
 
     private var lastRSS: Double?
     private var lastSeriesEstimate: Double?
 
-    /// The project's detector over the monitor's own RSS and fds, time-compressed (1-s samples,
+    /// The project's detector over the monitor's own RSS and fds (read every second from /proc as
+    /// the monitor itself reads them), time-compressed (1-s samples,
     /// 5-s buckets, 1-min warm-up, 4-min window, thresholds ×60): a 10-minute run is judged as
     /// the default detector judges 10 hours of 1-min samples.
     private func runDetector(_ samples: [FootprintSample]) {
         for (name, resource, values) in [
-            ("process_resident_memory_bytes", ResourceKind.memory, samples.map { $0.selfRSS! }),
-            ("process_open_fds", ResourceKind.fileDescriptors, samples.map { $0.selfFDs ?? Double($0.proc.openFDs) }),
+            ("process_resident_memory_bytes", ResourceKind.memory, samples.map(\.proc.statResidentBytes)),
+            ("process_open_fds", ResourceKind.fileDescriptors, samples.map { Double($0.proc.openFDs) }),
         ] {
             var detector = SeriesDetector(configuration: .timeCompressed, resource: resource)
             var events: [String] = []
