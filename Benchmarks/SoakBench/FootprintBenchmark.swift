@@ -12,7 +12,7 @@ import LeakDetection
 /// `--footprint-sample-interval` seconds (1) the bench reads the child's `/proc/<pid>` (RSS as the
 /// monitor computes its `process_resident_memory_bytes`, VmRSS, fds, utime + stime, threads), and
 /// every `--footprint-metrics-interval` seconds (10) its own `/metrics` — not every second: the
-/// page renders three leak gauges per watched series (1.8 MB, ~0.1 CPU s at 500 targets), so a
+/// page renders three leak gauges per watched series (1.8 MB, ~0.13 CPU s at 500 targets), so a
 /// 1-s self-scrape would add ~12 % of a core that a Prometheus scraping the monitor at 15 s does
 /// not. After `--footprint-warmup` seconds it fits the RSS slope, runs the project's detector over
 /// the RSS and fd series, and reports CPU per sample and RSS per stored series beside Prometheus'
