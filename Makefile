@@ -44,7 +44,9 @@ test: deps-test
 	$(SWIFT) build --build-tests -j $(SWIFT_JOBS)
 	$(SWIFT) test --skip-build
 
+# The footprint group runs the release `soak` as a separate process, so it is built too.
 bench: deps-test
+	$(SWIFT) build -c release --product soak
 	$(SWIFT) build -c release --product SoakBench
 	.build/release/SoakBench $(BENCH_ARGS)
 

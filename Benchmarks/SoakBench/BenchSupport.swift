@@ -52,7 +52,8 @@ func report(_ name: String, _ value: Double, _ unit: String, target: Double? = n
     }
     if let peer {
         let ratio = higherIsBetter ? value / peer.value : peer.value / value
-        line += "  [\(peer.name) \(format(peer.value)): ×\(format(ratio)) better]"
+        line += ratio >= 1 ? "  [\(peer.name) \(format(peer.value)): ×\(format(ratio)) better]"
+            : "  [\(peer.name) \(format(peer.value)): ×\(format(1 / ratio)) worse]"
     }
     print(line)
 }

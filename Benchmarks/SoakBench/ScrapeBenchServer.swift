@@ -9,29 +9,42 @@ import Foundation
 
 /// The scrape benchmark's exporters: `count` listening sockets on 127.0.0.1 (one per target,
 /// so each target has its own host:port and connection, as real components do), all served
-/// from one serial dispatch queue (epoll underneath) with one precomputed HTTP/1.1 keep-alive
-/// response.
+/// from one serial dispatch queue (epoll underneath) with precomputed HTTP/1.1 keep-alive
+/// responses: one body for every listener, or listener `i` serving `bodies[i % bodies.count]`
+/// (the footprint bench rotates real etcd, kubelet and kube-proxy dumps).
 final class ScrapeBenchServer: @unchecked Sendable {
     let ports: [Int]
     private let queue = DispatchQueue(label: "bench-exporters")
-    private let response: [UInt8]
+    private let responses: [[UInt8]]
     private var listenSources: [DispatchSourceRead] = []
     private var connections: [Int32: Connection] = [:]
 
     /// One accepted connection: its read source, unparsed request bytes, and unsent response bytes.
     private final class Connection {
         let fd: Int32
+        let response: [UInt8]
         var readSource: DispatchSourceRead?
         var writeSource: DispatchSourceWrite?
         var request: [UInt8] = []
         var unsent: ArraySlice<UInt8> = []
-        init(fd: Int32) { self.fd = fd }
+        init(fd: Int32, response: [UInt8]) {
+            self.fd = fd
+            self.response = response
+        }
     }
 
-    init(count: Int, body: [UInt8]) throws {
-        var header = "HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\n"
-        header += "Content-Length: \(body.count)\r\n\r\n"
-        response = Array(header.utf8) + body
+    convenience init(count: Int, body: [UInt8]) throws {
+        try self.init(count: count, bodies: [body])
+    }
+
+    /// Listener `i` serves `bodies[i % bodies.count]`.
+    init(count: Int, bodies: [[UInt8]]) throws {
+        precondition(!bodies.isEmpty)
+        responses = bodies.map { body in
+            var header = "HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\n"
+            header += "Content-Length: \(body.count)\r\n\r\n"
+            return Array(header.utf8) + body
+        }
         var ports: [Int] = []
         var fds: [Int32] = []
         for _ in 0..<count {
@@ -53,9 +66,10 @@ final class ScrapeBenchServer: @unchecked Sendable {
         }
         self.ports = ports
         queue.sync {
-            for fd in fds {
+            for (index, fd) in fds.enumerated() {
+                let response = responses[index % responses.count]
                 let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
-                source.setEventHandler { [unowned self] in acceptAll(fd) }
+                source.setEventHandler { [unowned self] in acceptAll(fd, response: response) }
                 source.setCancelHandler { close(fd) }
                 source.resume()
                 listenSources.append(source)
@@ -71,14 +85,14 @@ final class ScrapeBenchServer: @unchecked Sendable {
         }
     }
 
-    private func acceptAll(_ listenFD: Int32) {
+    private func acceptAll(_ listenFD: Int32, response: [UInt8]) {
         while true {
             let fd = accept(listenFD, nil, nil)
             if fd < 0 { return }
             _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
             var one: Int32 = 1
             setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-            let connection = Connection(fd: fd)
+            let connection = Connection(fd: fd, response: response)
             let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
             source.setEventHandler { [unowned self] in readRequests(connection) }
             connection.readSource = source
@@ -111,7 +125,7 @@ final class ScrapeBenchServer: @unchecked Sendable {
         // Answer each complete request head (scrapes are GETs without a body).
         while let end = Self.headEnd(connection.request) {
             connection.request.removeFirst(end)
-            connection.unsent += response[...]
+            connection.unsent += connection.response[...]
         }
         flush(connection)
     }

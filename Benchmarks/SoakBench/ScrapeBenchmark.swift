@@ -125,7 +125,7 @@ private func runScrapeLoad(targets count: Int, seconds: Double, body: [UInt8], k
     if let error = recorder.firstError { print("first error: \(error)") }
 }
 
-private func raiseFileDescriptorLimit(to wanted: Int) {
+func raiseFileDescriptorLimit(to wanted: Int) {
     var limit = rlimit()
     getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
     let target = min(rlim_t(wanted), limit.rlim_max)

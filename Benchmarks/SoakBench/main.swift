@@ -5,6 +5,8 @@ let groups: [(name: String, run: ([String]) -> Void)] = [
     ("store", runStoreBenchmarks),
     ("detector", runDetectorBenchmarks),
     ("scrape", runScrapeBenchmarks),
+    // The monitor's own footprint: the release `soak run` as a child process, 10 minutes by default.
+    ("footprint", runFootprintBenchmarks),
 ]
 let requested = Array(CommandLine.arguments.dropFirst())
 let selected = requested.isEmpty ? groups.map(\.name) : requested.filter { !$0.hasPrefix("-") }
