@@ -64,7 +64,7 @@ final class HTTPExpositionTests: XCTestCase {
     func testHelpIsAddedToCataloguedRegistryFamiliesOnly() {
         let input = "# TYPE soak_series_tracked gauge\nsoak_series_tracked 3\n# TYPE other_total counter\nother_total 1\n"
         XCTAssertEqual(MetricsPage.addingHelp(to: input),
-                       "# HELP soak_series_tracked Series the leak detector currently tracks.\n" + input)
+                       "# HELP soak_series_tracked Series in the store (every kept series; the leak detector watches the resource series among them).\n" + input)
         XCTAssertEqual(MetricsPage.addingHelp(to: ""), "")
     }
 

@@ -49,6 +49,12 @@ struct ExpositionTextWriter {
     /// Escapes `\`, `"` and line feed; everything else, including other control characters
     /// and any Unicode, is valid in a label value as is.
     static func appendEscapedLabelValue(_ value: String, to text: inout String) {
+        // Almost every value needs no escape: append it whole (one copy, not one per scalar,
+        // which dominated `/metrics` with thousands of leak gauges).
+        if !value.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") }) {
+            text += value
+            return
+        }
         for character in value.unicodeScalars {
             switch character {
             case "\\": text += "\\\\"

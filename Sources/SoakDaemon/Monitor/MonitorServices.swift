@@ -11,21 +11,32 @@ public struct ScrapeIngestService: Service {
     public let pipeline: MonitorPipeline
     public let scrape: SoakConfig
     public let logger: Logger
-    /// Results waiting for the pipeline beyond this are dropped (oldest first is kept): a stalled
-    /// disk must not grow memory without bound.
-    public var bufferedResults = 10_000
+    /// Results waiting for the pipeline beyond this are dropped (the oldest are kept) and counted
+    /// in `soak_scrape_results_dropped_total`: a stalled disk must not grow memory without bound.
+    /// By default about 10 s of scrapes of the static targets, at least 1,000 results — each
+    /// result holds its kept samples, so the bound is on memory, not only on count.
+    public var bufferedResults: Int
 
     public init(pipeline: MonitorPipeline, scrape: SoakConfig, logger: Logger) {
         self.pipeline = pipeline
         self.scrape = scrape
         self.logger = logger
+        let scrapesPerSecond = scrape.staticTargets().reduce(0.0) { $0 + 1 / max($1.intervalSeconds, 0.001) }
+        bufferedResults = max(1_000, Int(10 * scrapesPerSecond))
     }
 
     public func run() async throws {
         let (stream, continuation) = AsyncStream.makeStream(of: ScrapeResult.self, bufferingPolicy: .bufferingOldest(bufferedResults))
+        let metrics = pipeline.metrics, logger = self.logger
+        let lastWarning = LockedValue(Date.distantPast)
         let service = ScrapeService(config: scrape, logger: logger) { result in
             if case .dropped = continuation.yield(result) {
-                // Counted by the absence of samples; logging each would flood the log.
+                metrics.scrapeResultDropped()
+                // One warning a minute at most: a stalled store drops hundreds a second.
+                if lastWarning.exchangeIfOlder(than: 60) {
+                    logger.warning("scrape results dropped: the pipeline is behind the scraper (store too slow?)",
+                                   metadata: ["target": "\(result.target.job)/\(result.target.instance)"])
+                }
             }
         }
         service.start()
@@ -63,5 +74,23 @@ public struct PeriodicService: Service {
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(intervalSeconds)) }
         }
         await final()
+    }
+}
+
+/// A date behind a lock, for a rate-limited warning from the scraper's thread.
+final class LockedValue: @unchecked Sendable {
+    private let lock = NSLock()
+    private var date: Date
+
+    init(_ date: Date) { self.date = date }
+
+    /// True (and the stored date set to now) when the stored date is more than `seconds` old.
+    func exchangeIfOlder(than seconds: Double) -> Bool {
+        lock.withLock {
+            let now = Date()
+            guard now.timeIntervalSince(date) > seconds else { return false }
+            date = now
+            return true
+        }
     }
 }

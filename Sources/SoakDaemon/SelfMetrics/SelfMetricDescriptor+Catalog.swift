@@ -16,7 +16,7 @@ extension SelfMetricDescriptor {
         name: "soak_samples_ingested_total", kind: .counter, help: "Samples appended to the series store.")
     /// Series the detector tracks now.
     public static let seriesTracked = SelfMetricDescriptor(
-        name: "soak_series_tracked", kind: .gauge, help: "Series the leak detector currently tracks.")
+        name: "soak_series_tracked", kind: .gauge, help: "Series in the store (every kept series; the leak detector watches the resource series among them).")
     /// Store flush duration, seconds.
     public static let storeFlushDuration = SelfMetricDescriptor(
         name: "soak_store_flush_duration_seconds", kind: .histogram,
@@ -33,6 +33,10 @@ extension SelfMetricDescriptor {
     public static let alertsFailedTotal = SelfMetricDescriptor(
         name: "soak_alerts_failed_total", kind: .counter,
         help: "Alert delivery attempts that failed (retried or rejected), per receiver.", labelNames: ["receiver"])
+    /// Scrape results dropped because the pipeline fell too far behind the scraper.
+    public static let scrapeResultsDroppedTotal = SelfMetricDescriptor(
+        name: "soak_scrape_results_dropped_total", kind: .counter,
+        help: "Scrape results dropped unstored because the pipeline fell behind the scraper (store too slow).")
     /// Notifications waiting in the outbox.
     public static let outboxPending = SelfMetricDescriptor(
         name: "soak_alert_outbox_pending", kind: .gauge, help: "Notifications waiting in the durable outbox for delivery.")
@@ -40,6 +44,6 @@ extension SelfMetricDescriptor {
     /// Every self-metric, in documentation order.
     public static let catalog: [SelfMetricDescriptor] = [
         scrapesTotal, scrapeFailuresTotal, scrapeDuration, samplesIngestedTotal, seriesTracked,
-        storeFlushDuration, detectorLag, alertsSentTotal, alertsFailedTotal, outboxPending,
+        storeFlushDuration, detectorLag, scrapeResultsDroppedTotal, alertsSentTotal, alertsFailedTotal, outboxPending,
     ]
 }

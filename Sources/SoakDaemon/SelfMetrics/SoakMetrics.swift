@@ -18,6 +18,7 @@ public struct SoakMetrics: Sendable {
     private let flushTimer: CoreMetrics.Timer
     private let lagGauge: CoreMetrics.Gauge
     private let outboxGauge: CoreMetrics.Gauge
+    private let droppedCounter: CoreMetrics.Counter
 
     /// A facade recording to `factory`; by default the process-wide `MetricsSystem.factory`,
     /// read once here (make the facade after bootstrapping).
@@ -28,6 +29,7 @@ public struct SoakMetrics: Sendable {
         flushTimer = CoreMetrics.Timer(label: SelfMetricDescriptor.storeFlushDuration.name, factory: factory)
         lagGauge = CoreMetrics.Gauge(label: SelfMetricDescriptor.detectorLag.name, factory: factory)
         outboxGauge = CoreMetrics.Gauge(label: SelfMetricDescriptor.outboxPending.name, factory: factory)
+        droppedCounter = CoreMetrics.Counter(label: SelfMetricDescriptor.scrapeResultsDroppedTotal.name, factory: factory)
     }
 
     /// A scrape of a target of `job` succeeded in `durationSeconds`.
@@ -62,6 +64,11 @@ public struct SoakMetrics: Sendable {
     /// The detector has seen samples up to `seconds` behind the newest scraped one.
     public func detectorLag(seconds: Double) {
         lagGauge.record(seconds)
+    }
+
+    /// A scrape result was dropped before the pipeline saw it.
+    public func scrapeResultDropped() {
+        droppedCounter.increment()
     }
 
     /// A notification reached `receiver`.
