@@ -16,7 +16,7 @@ extension SeriesStore {
             try statement.bind(Int64(record.httpStatus), at: 5)
             try statement.bind(record.contentType, at: 6)
             try statement.bind(record.error, at: 7)
-            if let data = record.data { try statement.bind(data, at: 8) } else { try statement.bind(nil as String?, at: 8) }
+            try statement.bind(record.data, at: 8)
         }
         var stored = record
         stored.id = id
@@ -30,7 +30,7 @@ extension SeriesStore {
             FROM evidence WHERE (?1 IS NULL OR finding_id = ?1) ORDER BY id
             """)
         defer { statement.reset() }
-        if let findingID { try statement.bind(findingID, at: 1) } else { try statement.bind(nil as String?, at: 1) }
+        try statement.bind(findingID, at: 1)
         var records: [EvidenceRecord] = []
         while try statement.step() {
             var record = readEvidence(statement, data: nil)

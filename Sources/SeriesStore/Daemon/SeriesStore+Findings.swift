@@ -58,20 +58,16 @@ extension SeriesStore {
         try statement.bind(record.state, at: 4)
         try statement.bind(record.onsetMs, at: 5)
         try statement.bind(record.firstAlertMs, at: 6)
-        try bindOptional(record.resolvedMs, at: 7, statement)
+        try statement.bind(record.resolvedMs, at: 7)
         try statement.bind(record.judgedMs, at: 8)
         try statement.bind(record.slopePerHour, at: 9)
         try statement.bind(record.growthPercentPerHour, at: 10)
         try statement.bind(record.leastSquaresSlopePerHour, at: 11)
         try statement.bind(record.confidence, at: 12)
-        try bindOptional(record.exhaustionMs, at: 13, statement)
+        try statement.bind(record.exhaustionMs, at: 13)
         try statement.bind(record.version, at: 14)
         try statement.bind(record.dedupeKey, at: 15)
         try statement.bind(record.lastNotifiedMs, at: 16)
-    }
-
-    private func bindOptional(_ value: Int64?, at index: Int32, _ statement: Statement) throws(StoreError) {
-        if let value { try statement.bind(value, at: index) } else { try statement.bind(nil as String?, at: index) }
     }
 
     private func readFinding(_ statement: Statement) -> FindingRecord {

@@ -33,6 +33,12 @@ final class Statement {
         try check(sqlite3_bind_int64(handle, index, value))
     }
 
+    /// Binds an integer, or NULL for nil.
+    func bind(_ value: Int64?, at index: Int32) throws(StoreError) {
+        guard let value else { return try check(sqlite3_bind_null(handle, index)) }
+        try bind(value, at: index)
+    }
+
     func bind(_ value: Double, at index: Int32) throws(StoreError) {
         try check(sqlite3_bind_double(handle, index, value))
     }
@@ -56,6 +62,12 @@ final class Statement {
             sqlite3_bind_blob(handle, index, raw.baseAddress, Int32(raw.count), soak_sqlite_transient())
         }
         try check(code)
+    }
+
+    /// Binds a blob, or NULL for nil.
+    func bind(_ bytes: [UInt8]?, at index: Int32) throws(StoreError) {
+        guard let bytes else { return try check(sqlite3_bind_null(handle, index)) }
+        try bind(bytes, at: index)
     }
 
     /// Advances: true with a row to read, false when done.
