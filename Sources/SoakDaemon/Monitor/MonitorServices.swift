@@ -28,12 +28,12 @@ public struct ScrapeIngestService: Service {
     public func run() async throws {
         let (stream, continuation) = AsyncStream.makeStream(of: ScrapeResult.self, bufferingPolicy: .bufferingOldest(bufferedResults))
         let metrics = pipeline.metrics, logger = self.logger
-        let lastWarning = LockedValue(Date.distantPast)
+        let dropWarnings = WarningThrottle(intervalSeconds: 60)
         let service = ScrapeService(config: scrape, logger: logger) { result in
             if case .dropped = continuation.yield(result) {
                 metrics.scrapeResultDropped()
                 // One warning a minute at most: a stalled store drops hundreds a second.
-                if lastWarning.exchangeIfOlder(than: 60) {
+                if dropWarnings.allows() {
                     logger.warning("scrape results dropped: the pipeline is behind the scraper (store too slow?)",
                                    metadata: ["target": "\(result.target.job)/\(result.target.instance)"])
                 }
@@ -77,19 +77,21 @@ public struct PeriodicService: Service {
     }
 }
 
-/// A date behind a lock, for a rate-limited warning from the scraper's thread.
-final class LockedValue: @unchecked Sendable {
+/// Lets a repeated warning through at most once per interval; callable from any thread (the
+/// scraper's thread reports drops).
+final class WarningThrottle: @unchecked Sendable {
     private let lock = NSLock()
-    private var date: Date
+    private let intervalSeconds: Double
+    private var lastAllowed = Date.distantPast
 
-    init(_ date: Date) { self.date = date }
+    init(intervalSeconds: Double) { self.intervalSeconds = intervalSeconds }
 
-    /// True (and the stored date set to now) when the stored date is more than `seconds` old.
-    func exchangeIfOlder(than seconds: Double) -> Bool {
+    /// True when the last allowed warning is more than the interval ago (and it is now).
+    func allows() -> Bool {
         lock.withLock {
             let now = Date()
-            guard now.timeIntervalSince(date) > seconds else { return false }
-            date = now
+            guard now.timeIntervalSince(lastAllowed) > intervalSeconds else { return false }
+            lastAllowed = now
             return true
         }
     }
