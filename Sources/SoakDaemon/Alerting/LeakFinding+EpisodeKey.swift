@@ -18,7 +18,7 @@ extension LeakFinding {
             hasher.update(data: Array(value.utf8))
             hasher.update(data: [0x01])
         }
-        let onsetMs = Int64((onsetAt.timeIntervalSince1970 * 1000).rounded())
+        let onsetMs = onsetAt.unixMilliseconds
         hasher.update(data: Array("onset_ms=\(onsetMs)".utf8))
         return hasher.finalize().prefix(16).map { byteHex($0) }.joined()
     }

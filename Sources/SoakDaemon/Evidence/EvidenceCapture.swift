@@ -38,7 +38,7 @@ public struct EvidenceCapture: Sendable {
 
     private static func fetch(_ profile: EvidenceSection.Profile, from target: ScrapeTarget, section: EvidenceSection,
                               clock: @Sendable () -> Date) -> EvidenceRecord {
-        let fetchedMs = Int64((clock().timeIntervalSince1970 * 1000).rounded())
+        let fetchedMs = clock().unixMilliseconds
         guard let request = target.sibling(path: profile.path, timeoutSeconds: section.timeoutSeconds,
                                            bodyLimitBytes: section.maxBytes) else {
             return EvidenceRecord(findingID: 0, name: profile.name, url: target.redactedURL, fetchedMs: fetchedMs,

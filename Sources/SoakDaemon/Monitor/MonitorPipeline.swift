@@ -489,7 +489,7 @@ public actor MonitorPipeline {
         storedKey(key).description
     }
 
-    static func ms(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
-    static func date(_ ms: Int64) -> Date { Date(timeIntervalSince1970: Double(ms) / 1000) }
+    static func ms(_ date: Date) -> Int64 { date.unixMilliseconds }
+    static func date(_ ms: Int64) -> Date { Date(unixMilliseconds: ms) }
     static func decimal(_ value: Double) -> String { String(format: "%.4g", value) }
 }

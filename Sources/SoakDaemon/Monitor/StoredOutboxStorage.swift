@@ -11,7 +11,7 @@ public struct StoredOutboxStorage: OutboxStorage {
     public func enqueue(_ entry: NewOutboxEntry) async throws -> OutboxEntry {
         let row = try await database.insertOutbox(
             receiver: entry.receiver, dedupeKey: entry.dedupeKey, alertState: entry.alertState.rawValue,
-            payload: Array(entry.payload), createdMs: Self.ms(entry.createdAt))
+            payload: Array(entry.payload), createdMs: entry.createdAt.unixMilliseconds)
         return Self.entry(row)
     }
 
@@ -20,28 +20,24 @@ public struct StoredOutboxStorage: OutboxStorage {
     }
 
     public func markDelivered(id: Int64, at time: Date) async throws {
-        try await database.markOutboxDelivered(id: id, atMs: Self.ms(time))
+        try await database.markOutboxDelivered(id: id, atMs: time.unixMilliseconds)
     }
 
     public func markAttempt(id: Int64, nextAttemptAt: Date, lastError: String) async throws {
-        try await database.markOutboxAttempt(id: id, nextAttemptMs: Self.ms(nextAttemptAt), lastError: lastError)
+        try await database.markOutboxAttempt(id: id, nextAttemptMs: nextAttemptAt.unixMilliseconds, lastError: lastError)
     }
 
     public func markRejected(id: Int64, at time: Date, lastError: String) async throws {
-        try await database.markOutboxRejected(id: id, atMs: Self.ms(time), lastError: lastError)
+        try await database.markOutboxRejected(id: id, atMs: time.unixMilliseconds, lastError: lastError)
     }
 
     public func markSuperseded(id: Int64, by newerID: Int64, at time: Date) async throws {
-        try await database.markOutboxSuperseded(id: id, atMs: Self.ms(time))
+        try await database.markOutboxSuperseded(id: id, atMs: time.unixMilliseconds)
     }
 
     public func removeFinished(before time: Date) async throws -> Int {
-        try await database.removeFinishedOutbox(beforeMs: Self.ms(time))
+        try await database.removeFinishedOutbox(beforeMs: time.unixMilliseconds)
     }
-
-    static func ms(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
-
-    static func date(_ ms: Int64) -> Date { Date(timeIntervalSince1970: Double(ms) / 1000) }
 
     /// A stored row as the outbox sees it; an unknown state text reads as finished (`rejected`)
     /// so a row from a newer build is never sent twice.
@@ -49,8 +45,8 @@ public struct StoredOutboxStorage: OutboxStorage {
         OutboxEntry(
             id: row.id, receiver: row.receiver, dedupeKey: row.dedupeKey,
             alertState: AlertState(rawValue: row.alertState) ?? .firing, payload: Data(row.payload),
-            createdAt: date(row.createdMs), attempts: row.attempts, nextAttemptAt: date(row.nextAttemptMs),
+            createdAt: Date(unixMilliseconds: row.createdMs), attempts: row.attempts, nextAttemptAt: Date(unixMilliseconds: row.nextAttemptMs),
             state: OutboxEntry.DeliveryState(rawValue: row.state) ?? .rejected, lastError: row.lastError,
-            finishedAt: row.finishedMs.map(date))
+            finishedAt: row.finishedMs.map(Date.init(unixMilliseconds:)))
     }
 }
