@@ -68,4 +68,12 @@ final class StoreModelTests: XCTestCase {
         try check(store!, "end")
         XCTAssertEqual(try store!.integrityCheck(), "ok")
     }
+
+    func testQuotedTextEscapesBackslashQuoteAndNewlineAndOptionallySeparators() {
+        XCTAssertEqual(QuotedText.escaped("plain ünï=,"), "plain ünï=,", "nothing to escape is appended whole")
+        XCTAssertEqual(QuotedText.escaped("a\\b\"c\nd\te"), "a\\\\b\\\"c\\nd\te")
+        var out = "x="
+        QuotedText.appendEscaped("k=v,w", to: &out, escapingLabelSeparators: true)
+        XCTAssertEqual(out, "x=k\\=v\\,w")
+    }
 }

@@ -41,7 +41,7 @@ public struct OpenMetricsExport {
             if let family = families[name], try valuesFit(family, byFamily[name]!) {
                 metadata += Array("# TYPE \(name) \(family.type)\n".utf8)
                 if let unit = family.unit, !unit.isEmpty { metadata += Array("# UNIT \(name) \(unit)\n".utf8) }
-                if let help = family.help { metadata += Array("# HELP \(name) \(escape(help))\n".utf8) }
+                if let help = family.help { metadata += Array("# HELP \(name) \(QuotedText.escaped(help))\n".utf8) }
             }
             var groups: [String: [SeriesRef]] = [:]
             for ref in byFamily[name]! {
@@ -154,19 +154,6 @@ public struct OpenMetricsExport {
         else if key.metric.hasSuffix("_created") { rank = 3 }
         else { rank = 0 }
         return (rank, bound, key.description)
-    }
-
-    private func escape(_ help: String) -> String {
-        var out = ""
-        for scalar in help.unicodeScalars {
-            switch scalar {
-            case "\\": out += "\\\\"
-            case "\"": out += "\\\""
-            case "\n": out += "\\n"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
     }
 
     /// `NaN`, `+Inf`, `-Inf`, or the shortest decimal that parses back to the same bits.

@@ -8,25 +8,12 @@ enum LabelText {
         var out = ""
         for (index, label) in labels.enumerated() {
             if index > 0 { out += "," }
-            escape(label.name, into: &out, extra: true)
+            QuotedText.appendEscaped(label.name, to: &out, escapingLabelSeparators: true)
             out += "=\""
-            escape(label.value, into: &out, extra: false)
+            QuotedText.appendEscaped(label.value, to: &out)
             out += "\""
         }
         return out
-    }
-
-    private static func escape(_ text: String, into out: inout String, extra: Bool) {
-        for character in text.unicodeScalars {
-            switch character {
-            case "\\": out += "\\\\"
-            case "\"": out += "\\\""
-            case "\n": out += "\\n"
-            case "=" where extra: out += "\\="
-            case "," where extra: out += "\\,"
-            default: out.unicodeScalars.append(character)
-            }
-        }
     }
 
     /// Parses `encode`'s output; nil when the text is not in that form (a damaged row).

@@ -39,16 +39,7 @@ public struct LabelMatcher: Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        var escaped = ""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\\": escaped += "\\\\"
-            case "\"": escaped += "\\\""
-            case "\n": escaped += "\\n"
-            default: escaped.unicodeScalars.append(scalar)
-            }
-        }
-        return "\(name)\(op.rawValue)\"\(escaped)\""
+        "\(name)\(op.rawValue)\"\(QuotedText.escaped(value))\""
     }
 }
 

@@ -1,3 +1,5 @@
+import SeriesStore
+
 /// Writes metric families in the Prometheus text format, version 0.0.4.
 ///
 /// Used for everything `/metrics` renders itself (the `process_*` family, the `soak_leak_*`
@@ -36,7 +38,8 @@ struct ExpositionTextWriter {
                 if index > 0 { text += "," }
                 text += label.name
                 text += "=\""
-                Self.appendEscapedLabelValue(label.value, to: &text)
+                // `\`, `"` and line feed escaped; any other scalar is valid in a label value as is.
+                QuotedText.appendEscaped(label.value, to: &text)
                 text += "\""
             }
             text += "}"
@@ -44,25 +47,6 @@ struct ExpositionTextWriter {
         text += " "
         text += Self.formatValue(value)
         text += "\n"
-    }
-
-    /// Escapes `\`, `"` and line feed; everything else, including other control characters
-    /// and any Unicode, is valid in a label value as is.
-    static func appendEscapedLabelValue(_ value: String, to text: inout String) {
-        // Almost every value needs no escape: append it whole (one copy, not one per scalar,
-        // which dominated `/metrics` with thousands of leak gauges).
-        if !value.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") }) {
-            text += value
-            return
-        }
-        for character in value.unicodeScalars {
-            switch character {
-            case "\\": text += "\\\\"
-            case "\"": text += "\\\""
-            case "\n": text += "\\n"
-            default: text.unicodeScalars.append(character)
-            }
-        }
     }
 
     /// A sample value as Prometheus writes it: `NaN`, `+Inf`, `-Inf`, integers without a
