@@ -23,6 +23,9 @@ struct BucketRing: Sendable {
     /// Number of buckets held (≤ capacity).
     private(set) var count = 0
     let capacity: Int
+    /// When true the judged level of a bucket is its mean rather than its minimum (memory
+    /// without a GC sawtooth; see ``DetectorConfiguration/chooseMemoryLevel``).
+    var judgesMeans = false
 
     init(capacity: Int) {
         self.capacity = capacity
@@ -36,8 +39,12 @@ struct BucketRing: Sendable {
         return storage[slot < capacity ? slot : slot - capacity]
     }
 
-    /// The floor of the i-th bucket, 0 = oldest.
-    func floor(_ i: Int) -> Double { self[i].floorValue }
+    /// The judged level of the i-th bucket, 0 = oldest: its floor, or its mean when
+    /// ``judgesMeans``.
+    func floor(_ i: Int) -> Double {
+        let bucket = self[i]
+        return judgesMeans ? bucket.moments.meanValue : bucket.floorValue
+    }
 
     /// Appends a bucket; when full, returns the evicted oldest one.
     mutating func append(_ bucket: BucketSummary) -> BucketSummary? {
@@ -61,6 +68,7 @@ struct BucketRing: Sendable {
     mutating func removeAll() {
         head = 0
         count = 0
+        judgesMeans = false
         storage.removeAll(keepingCapacity: true)
     }
 
@@ -69,12 +77,35 @@ struct BucketRing: Sendable {
     func copyTail(_ count: Int, times: UnsafeMutableBufferPointer<Double>, floors: UnsafeMutableBufferPointer<Double>) {
         let start = self.count - count
         for i in 0..<count {
-            let bucket = self[start + i]
-            times[i] = bucket.time
-            floors[i] = bucket.floorValue
+            times[i] = self[start + i].time
+            floors[i] = floor(start + i)
         }
     }
 
     /// Bytes the ring's heap buffer reserves.
     var reservedBytes: Int { storage.capacity * MemoryLayout<BucketSummary>.stride }
+}
+
+/// Sums of squared bucket-to-bucket differences of the two candidate levels of memory (floor and
+/// mean) over the ring, kept as buckets enter and leave. Differences do not see a linear trend,
+/// so they compare the levels' noise whether or not the series leaks.
+struct LevelDifferences: Sendable {
+    private(set) var floorSquares = 0.0
+    private(set) var meanSquares = 0.0
+
+    /// Accounts for the pair (`earlier`, `later`) of neighbouring buckets entering the ring.
+    mutating func add(_ earlier: BucketSummary, _ later: BucketSummary) {
+        let floor = later.floorValue - earlier.floorValue
+        let mean = later.moments.meanValue - earlier.moments.meanValue
+        floorSquares += floor * floor
+        meanSquares += mean * mean
+    }
+
+    /// Accounts for the pair leaving the ring (the oldest bucket is evicted).
+    mutating func remove(_ earlier: BucketSummary, _ later: BucketSummary) {
+        let floor = later.floorValue - earlier.floorValue
+        let mean = later.moments.meanValue - earlier.moments.meanValue
+        floorSquares = max(0, floorSquares - floor * floor)
+        meanSquares = max(0, meanSquares - mean * mean)
+    }
 }

@@ -39,13 +39,13 @@ public struct DetectorConfiguration: Sendable, Hashable {
     /// Mann–Kendall z (after tie and serial-correlation correction) for a suspect trend.
     public var suspectZ: Double = 2.0
     /// Mann–Kendall z for a leak candidate (3.0 ≈ one-sided p 0.0013 per judgement).
-    public var leakZ: Double = 3.0
+    public var leakZ: Double = 2.5
     /// Robust floor growth below this (percent of the level per hour) is never a leak: at
     /// 0.25 %/h a process needs 400 h to double, beyond any soak run.
     public var minimumGrowthPercentPerHour: Double = 0.25
     /// The robust slope of the most recent third of the window must be at least this fraction of
     /// the whole window's: saturating growth (warm-up, cache fill) decelerates and fails it.
-    public var continuationRatio: Double = 0.75
+    public var continuationRatio: Double = 0.6
     /// The trend is a single step when the best one-split mean-shift model leaves less than this
     /// fraction of the straight line's residual sum of squares.
     public var stepDominance: Double = 0.5
@@ -61,6 +61,24 @@ public struct DetectorConfiguration: Sendable, Hashable {
     /// ρ is the lag-1 autocorrelation of the floors about their Theil–Sen line, which the fitted
     /// trend biases low (the earlier method: 5 of 8 false alarms were wandering series).
     public var trendInvariantSerialCorrelation: Bool = true
+    /// The serial-correlation correction is skipped when the bucket means are evidently white:
+    /// their scatter about the straight line is no larger than the scatter of the samples inside
+    /// each bucket predicts for a mean of that many samples (a χ² lack-of-fit test, passed unless
+    /// its z exceeds this). Estimating ρ from 12–48 points costs a white-noise leak a quarter of
+    /// an hour; a wandering or cyclic series fails the test by orders of magnitude and keeps the
+    /// correction. Applies only where the judged level is a bucket mean. `.infinity` never
+    /// corrects white-looking data; `-.infinity` always corrects (the earlier behaviour).
+    public var whiteNoiseZ: Double = 2.33
+    /// Bucket-to-bucket differences further than this many robust deviations (1.4826 × MAD)
+    /// from their median are clipped before ρ is estimated from them: the few jumps of a
+    /// staircase are growth, not persistence of the noise. `.infinity` disables clipping.
+    public var differenceClipMADs: Double = 3
+    /// Memory is judged on its bucket floors (minima) when a GC sawtooth makes them the steadier
+    /// level and on its bucket means when it has none: the minimum of ten samples of plain noise
+    /// has three times the variance of their mean. The level whose bucket-to-bucket differences
+    /// are smaller wins (differences do not see a linear trend, so the choice does not depend on
+    /// whether the series leaks).
+    public var chooseMemoryLevel: Bool = true
     /// Growth that is slowing down is not a leak: a parabola through the judged floors whose
     /// quadratic term has t ≤ −`decelerationZ` (its standard error widened for serial
     /// correlation, like the rank test's) fails the judgement. It catches warm-ups with time
@@ -76,6 +94,10 @@ public struct DetectorConfiguration: Sendable, Hashable {
     /// period P never rises faster than π·s/P, so growth above that rate is not cyclic; slower
     /// growth must show as a rise of more than `cycleSwingPercent` from one period to the next.
     public var cycleSwingPercent: Double = 8
+
+    /// Growth counts as faster than a cycle when the floor slope minus this many standard
+    /// errors (widened for serial correlation) is above the fastest cyclic growth.
+    public var cycleSlopeErrors: Double = 0.5
 
     /// The defaults: 15–60 s scrapes over days.
     public init() {}

@@ -60,6 +60,8 @@ public struct SeriesDetector: Sendable {
     private let recentBuckets: Int
     private var cycleFloors: CycleFloors
     private var closesSinceRebuild = 0
+    /// Sums of squared bucket-to-bucket differences of floors and of means over the ring.
+    private var levelDifferences = LevelDifferences()
     private var positiveStreak = 0
     private var negativeStreak = 0
     private var episodeOnsetMs: Int64?
@@ -167,6 +169,7 @@ public struct SeriesDetector: Sendable {
         mannKendall.reset()
         recentMannKendall.reset()
         cycleFloors.removeAll()
+        levelDifferences = LevelDifferences()
         closesSinceRebuild = 0
         positiveStreak = 0
         negativeStreak = 0
@@ -194,21 +197,25 @@ public struct SeriesDetector: Sendable {
     // MARK: Buckets
 
     private mutating func closeBucket(judgedAtMs: Int64) -> DetectorEvent? {
-        // Memory is judged on its post-GC floor; counts (fds, goroutines, threads) churn
-        // symmetrically, and their bucket mean is the less noisy level.
+        // Memory is judged on its post-GC floor (or its mean when it has no sawtooth; see
+        // chooseJudgedLevel); counts (fds, goroutines, threads) churn symmetrically, and their
+        // bucket mean is the less noisy level.
         let level = usesFloor ? openFloor : openMoments.meanValue
         let bucket = BucketSummary(moments: openMoments, floorValue: level, firstTime: openFirstTime)
+        let judged = ring.judgesMeans ? bucket.moments.meanValue : level
         let held = ring.count
         if held >= recentBuckets {
             recentMannKendall.remove(ring.floor(held - recentBuckets), before: ring, from: held - recentBuckets + 1, to: held)
         }
-        recentMannKendall.add(bucket.floorValue, after: ring, from: max(0, held - recentBuckets + 1), to: held)
+        recentMannKendall.add(judged, after: ring, from: max(0, held - recentBuckets + 1), to: held)
         let full = held == ring.capacity
         if full {
             mannKendall.remove(ring.floor(0), before: ring, from: 1, to: held)
             longFit.unmerge(ring[0].moments)
+            levelDifferences.remove(ring[0], ring[1])
         }
-        mannKendall.add(bucket.floorValue, after: ring, from: full ? 1 : 0, to: held)
+        mannKendall.add(judged, after: ring, from: full ? 1 : 0, to: held)
+        if held > 0 { levelDifferences.add(ring[held - 1], bucket) }
         _ = ring.append(bucket)
         longFit.merge(bucket.moments)
         shortFit.merge(bucket.moments)
@@ -216,11 +223,36 @@ public struct SeriesDetector: Sendable {
         if ring.count > short { shortFit.unmerge(ring[ring.count - 1 - short].moments) }
         closesSinceRebuild += 1
         if closesSinceRebuild >= ring.capacity { rebuildWindowFits() }
+        if usesFloor && configuration.chooseMemoryLevel { chooseJudgedLevel() }
         lastClosedMinimum = openFloor
         cycleFloors.addBucketFloor(bucket.floorValue)
         openMoments = TrendMoments()
         openFloor = .infinity
         return judge(atMs: judgedAtMs)
+    }
+
+    /// Judges memory on its bucket means when their bucket-to-bucket differences are smaller than
+    /// the floors' (no GC sawtooth: the minimum of plain noise is the noisier level), on its floors
+    /// otherwise. A margin of 25 % either way keeps the choice from flickering; a change
+    /// recomputes the rank scores over the ring (O(window²), rare).
+    private mutating func chooseJudgedLevel() {
+        guard ring.count >= 4 else { return }
+        let means = levelDifferences.meanSquares
+        let floors = levelDifferences.floorSquares
+        let wantsMeans = ring.judgesMeans ? means < 1.25 * floors : 1.25 * means < floors
+        guard wantsMeans != ring.judgesMeans else { return }
+        ring.judgesMeans = wantsMeans
+        rebuildRankWindows()
+    }
+
+    /// Recomputes both Mann–Kendall windows from the ring's judged levels.
+    private mutating func rebuildRankWindows() {
+        mannKendall.reset()
+        recentMannKendall.reset()
+        let n = ring.count
+        for i in 0..<n { mannKendall.add(ring.floor(i), after: ring, from: 0, to: i) }
+        let start = max(0, n - recentBuckets)
+        for i in start..<n { recentMannKendall.add(ring.floor(i), after: ring, from: start, to: i) }
     }
 
     /// Subtracting merged groups accumulates rounding; once per ring turn the window moments are
@@ -229,10 +261,12 @@ public struct SeriesDetector: Sendable {
         closesSinceRebuild = 0
         longFit = TrendMoments()
         shortFit = TrendMoments()
+        levelDifferences = LevelDifferences()
         let shortStart = max(0, ring.count - configuration.shortWindowBuckets)
         for i in 0..<ring.count {
             longFit.merge(ring[i].moments)
             if i >= shortStart { shortFit.merge(ring[i].moments) }
+            if i > 0 { levelDifferences.add(ring[i - 1], ring[i]) }
         }
     }
 
@@ -343,6 +377,14 @@ public struct SeriesDetector: Sendable {
         return gatherEvidence(atMs: lastMs, buckets: ring.count, rawZ: mannKendall.z(count: ring.count))
     }
 
+    /// DEBUG (experiment only): every check of a judgement made now, as text.
+    public func debugJudgement() -> String? {
+        guard let e = evidenceNow() else { return nil }
+        let a = e.assessment
+        func f(_ x: Double) -> String { String((x * 100).rounded() / 100) }
+        return "n \(ring.count) rawZ \(f(mannKendall.z(count: ring.count))) rho \(f(e.serialCorrelation)) z \(f(a.trendZ)) g \(f(a.growthPercentPerHour)) cont \(f(a.continuationRatio)) step \(e.isStepLike) cyc \(e.mayBeCyclic) highs \(e.makesNewHighs) decel \(e.decelerates) means \(ring.judgesMeans)"
+    }
+
     /// The current evidence on demand (nil before two buckets have closed). Not on the hot path.
     public func currentAssessment() -> LeakAssessment? {
         guard hasSegment, ring.count >= 2 else { return nil }
@@ -377,7 +419,11 @@ public struct SeriesDetector: Sendable {
         // (mean-reverting) floor's excursion is partly absorbed by the fitted trend, so the
         // residuals look less persistent than the process is. The first differences are free of
         // any linear trend and give ρ directly (corr(Δxₜ, Δxₜ₋₁) = −(1 − ρ)/2 for AR(1)).
-        let rho = configuration.trendInvariantSerialCorrelation
+        var floorLine = TrendMoments()
+        for i in first..<ring.count { floorLine.add(time: ring[i].time, value: ring.floor(i)) }
+        let levelsAreMeans = !usesFloor || ring.judgesMeans
+        let rho = levelsAreMeans && bucketMeansLookWhite(first: first, line: floorLine) ? 0
+            : configuration.trendInvariantSerialCorrelation
             ? differenceLagOneCorrelation(first: first)
             : (squared > 0 ? lagged / squared : 0)
         let inflation = min(configuration.maximumVarianceInflation,
@@ -410,10 +456,9 @@ public struct SeriesDetector: Sendable {
             onsetMs: windowStartMs, projectedExhaustionMs: exhaustionMs)
         // "Faster than a cycle" must hold for the lower end of the growth estimate: the floor
         // line's standard error, widened for serial correlation, two of them below the slope.
-        var floorLine = TrendMoments()
-        for i in first..<ring.count { floorLine.add(time: ring[i].time, value: ring.floor(i)) }
         let slopeError = (floorLine.slopeStandardError ?? .infinity) * inflation.squareRoot()
-        let growthLowerBound = level > 0 ? (slope - 1 * slopeError) * 3600 / level * 100 : 0
+        let growthLowerBound = level > 0
+            ? (slope - configuration.cycleSlopeErrors * slopeError) * 3600 / level * 100 : 0
         var mayBeCyclic = growthLowerBound < configuration.maximumCyclicGrowthPercentPerHour
         if mayBeCyclic, let rise = cycleFloors.riseOverOneCycle, level > 0,
            rise / level * 100 >= configuration.cycleSwingPercent {
@@ -430,26 +475,75 @@ public struct SeriesDetector: Sendable {
                         serialCorrelation: rho, decelerates: decelerates)
     }
 
+    /// True when the bucket means from `first` on scatter about their least-squares `line` no
+    /// more than white noise would: the within-bucket residual variance (pooled over the window,
+    /// each bucket about its own line) divided by the samples per bucket predicts the variance of
+    /// a bucket mean; the lack-of-fit sum Q = RSS/that is χ² with n − 2 degrees of freedom when
+    /// the noise is white, and its Wilson–Hilferty z must not exceed
+    /// ``DetectorConfiguration/whiteNoiseZ``.
+    private func bucketMeansLookWhite(first: Int, line: TrendMoments) -> Bool {
+        guard configuration.whiteNoiseZ > -.infinity else { return false }
+        var within = 0.0
+        var freedom = 0.0
+        var samples = 0.0
+        for i in first..<ring.count {
+            let moments = ring[i].moments
+            guard moments.count >= 3 else { continue }
+            within += moments.residualSumOfSquares
+            freedom += moments.count - 2
+            samples += moments.count
+        }
+        let n = Double(ring.count - first)
+        guard freedom >= n, within > 0, n >= 4 else { return false }
+        let meanVariance = within / freedom / (samples / n)
+        let k = n - 2
+        let ratio = line.residualSumOfSquares / meanVariance / k
+        guard ratio > 0 else { return true }
+        let spread = 2 / (9 * k)
+        let z = (ElementaryMath.exp(ElementaryMath.log(ratio) / 3) - (1 - spread)) / spread.squareRoot()
+        return z <= configuration.whiteNoiseZ
+    }
+
     /// Lag-1 autocorrelation of an AR(1) floor estimated from its first differences, which no
     /// linear trend affects: for AR(1) with coefficient ρ, corr(Δxₜ, Δxₜ₋₁) = −(1 − ρ)/2.
     private func differenceLagOneCorrelation(first: Int) -> Double {
         let n = ring.count - first
         guard n >= 4 else { return 0 }
-        var meanDifference = 0.0
-        for i in (first + 1)..<ring.count { meanDifference += ring.floor(i) - ring.floor(i - 1) }
-        meanDifference /= Double(n - 1)
-        var lagged = 0.0
-        var squared = 0.0
-        var previous = ring.floor(first + 1) - ring.floor(first) - meanDifference
-        squared += previous * previous
-        for i in (first + 2)..<ring.count {
-            let d = ring.floor(i) - ring.floor(i - 1) - meanDifference
-            lagged += d * previous
-            squared += d * d
-            previous = d
+        let m = n - 1
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * m) { scratch in
+            for k in 0..<m { scratch[k] = ring.floor(first + k + 1) - ring.floor(first + k) }
+            // A few large differences (the steps of a staircase, one restart-free jump) are not
+            // persistence: differences beyond `differenceClipMADs` robust deviations from their
+            // median are clipped there, so the lag correlation describes the bulk of the noise.
+            let clip = configuration.differenceClipMADs
+            if clip.isFinite {
+                let work = UnsafeMutableBufferPointer(rebasing: scratch[m..<(2 * m)])
+                for k in 0..<m { work[k] = scratch[k] }
+                let center = TheilSen.median(work, count: m)
+                for k in 0..<m { work[k] = abs(scratch[k] - center) }
+                let spread = 1.4826 * TheilSen.median(work, count: m)
+                if spread > 0 {
+                    let low = center - clip * spread
+                    let high = center + clip * spread
+                    for k in 0..<m { scratch[k] = min(high, max(low, scratch[k])) }
+                }
+            }
+            var meanDifference = 0.0
+            for k in 0..<m { meanDifference += scratch[k] }
+            meanDifference /= Double(m)
+            var lagged = 0.0
+            var squared = 0.0
+            var previous = scratch[0] - meanDifference
+            squared += previous * previous
+            for k in 1..<m {
+                let d = scratch[k] - meanDifference
+                lagged += d * previous
+                squared += d * d
+                previous = d
+            }
+            guard squared > 0 else { return 0 }
+            return min(0.99, max(0, 1 + 2 * lagged / squared))
         }
-        guard squared > 0 else { return 0 }
-        return min(0.99, max(0, 1 + 2 * lagged / squared))
     }
 
     /// The t statistic of the quadratic term of a least-squares parabola through the floors
