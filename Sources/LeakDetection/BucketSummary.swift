@@ -46,6 +46,12 @@ struct BucketRing: Sendable {
         return judgesMeans ? bucket.moments.meanValue : bucket.floorValue
     }
 
+    /// The floor (`means` false) or the mean of the i-th bucket, 0 = oldest.
+    func level(_ i: Int, means: Bool) -> Double {
+        let bucket = self[i]
+        return means ? bucket.moments.meanValue : bucket.floorValue
+    }
+
     /// Appends a bucket; when full, returns the evicted oldest one.
     mutating func append(_ bucket: BucketSummary) -> BucketSummary? {
         if storage.count < capacity {

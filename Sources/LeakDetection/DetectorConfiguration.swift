@@ -39,18 +39,27 @@ public struct DetectorConfiguration: Sendable, Hashable {
     /// Mann–Kendall z (after tie and serial-correlation correction) for a suspect trend.
     public var suspectZ: Double = 2.0
     /// Mann–Kendall z for a leak candidate (3.0 ≈ one-sided p 0.0013 per judgement).
-    public var leakZ: Double = 2.5
+    public var leakZ: Double = 2.75
+    /// Mann–Kendall z for a leak candidate found only in the recent half of the window. That
+    /// half is a second look at the same data, there for growth that began inside the window
+    /// (a late onset shows there long before it does over the whole window), so it must make
+    /// a stronger case: z 3 is one-sided p 0.0013, a fifth of `leakZ`'s 0.0062.
+    public var recentLeakZ: Double = 3.0
     /// Robust floor growth below this (percent of the level per hour) is never a leak: at
     /// 0.25 %/h a process needs 400 h to double, beyond any soak run.
     public var minimumGrowthPercentPerHour: Double = 0.25
     /// The robust slope of the most recent third of the window must be at least this fraction of
     /// the whole window's: saturating growth (warm-up, cache fill) decelerates and fails it.
-    public var continuationRatio: Double = 0.6
+    public var continuationRatio: Double = 0
     /// The trend is a single step when the best one-split mean-shift model leaves less than this
     /// fraction of the straight line's residual sum of squares.
     public var stepDominance: Double = 0.5
+    /// The trend is a warm-up levelling off when the best saturating exponential (time constants
+    /// ¼–3 × `warmUpSeconds`) leaves less than this fraction of the straight line's residual sum
+    /// of squares. 0 disables the check.
+    public var saturationDominance: Double = 0.5
     /// Consecutive positive judgements (bucket closes) that turn a suspect into a leak.
-    public var confirmBuckets: Int = 3
+    public var confirmBuckets: Int = 2
     /// Consecutive negative judgements that resolve a leak.
     public var resolveBuckets: Int = 6
     /// Estimate the floor's lag-1 autocorrelation ρ (which inflates the Mann–Kendall variance
@@ -79,6 +88,19 @@ public struct DetectorConfiguration: Sendable, Hashable {
     /// are smaller wins (differences do not see a linear trend, so the choice does not depend on
     /// whether the series leaks).
     public var chooseMemoryLevel: Bool = true
+    /// A judgement of the recent half of the window uses the larger of its own ρ and that of the
+    /// older half: persistence is a property of the noise, and a wandering series whose recent
+    /// half happens to look steady is still wandering. (The older half rather than the whole
+    /// window, because the bend where a late leak begins would read as persistence.)
+    public var olderHalfSerialCorrelation: Bool = true
+    /// For memory, ρ is the larger of the two levels' (floor and mean) estimates: white noise
+    /// hides persistence, and the level not judged may carry less of it.
+    public var persistenceFromBothLevels: Bool = true
+    /// Where the judged level is a bucket mean, the white noise the samples' own scatter
+    /// predicts for it is taken out of the differences before ρ is estimated: that noise pulls
+    /// the differences' lag correlation towards −½ and ρ towards 0, which made wandering series
+    /// look less persistent than they are. Done only while the persistent part dominates.
+    public var removeWhiteNoiseFromPersistence: Bool = true
     /// Growth that is slowing down is not a leak: a parabola through the judged floors whose
     /// quadratic term has t ≤ −`decelerationZ` (its standard error widened for serial
     /// correlation, like the rank test's) fails the judgement. It catches warm-ups with time

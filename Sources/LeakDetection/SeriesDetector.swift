@@ -290,20 +290,26 @@ public struct SeriesDetector: Sendable {
             weak = max(rawZ, recentZ) >= configuration.suspectZ && growth >= configuration.minimumGrowthPercentPerHour
             positive = weak
         } else {
-            // The whole window first; if it does not make the case, the recent half may.
+            // The whole window first; if it does not make the case, the recent half may — unless
+            // the whole window levels off: the recent half is there for growth that began inside
+            // the window (the window then bends up), not for the tail of a warm-up.
+            var wholeLevelsOff = false
             for pass in 0..<2 {
                 let buckets = pass == 0 ? n : recentCount
                 let z = pass == 0 ? rawZ : recentZ
                 guard !positive, z >= configuration.suspectZ else { continue }
-                if buckets < n && evidence != nil && z < configuration.leakZ { continue }
+                if buckets < n && evidence != nil && z < configuration.recentLeakZ { continue }
                 let found = gatherEvidence(atMs: timestampMs, buckets: buckets, rawZ: z)
                 let foundWeak = found.assessment.trendZ >= configuration.suspectZ
                     && found.assessment.growthPercentPerHour >= configuration.minimumGrowthPercentPerHour
                 let warmingUp = ageSeconds < configuration.fastGrowthWarmUpSeconds
                     && found.assessment.growthPercentPerHour > configuration.fastWarmUpGrowthPercentPerHour
-                let foundPositive = foundWeak && !warmingUp && found.assessment.trendZ >= configuration.leakZ
+                let required = buckets < n ? configuration.recentLeakZ : configuration.leakZ
+                let foundPositive = foundWeak && !warmingUp && found.assessment.trendZ >= required
                     && found.assessment.continuationRatio >= configuration.continuationRatio
                     && !found.isStepLike && !found.mayBeCyclic && found.makesNewHighs && !found.decelerates
+                    && !found.saturates && !(buckets < n && wholeLevelsOff)
+                if pass == 0 { wholeLevelsOff = found.decelerates || found.saturates }
                 if evidence == nil || foundPositive || (foundWeak && !weak) { evidence = found }
                 weak = weak || foundWeak
                 positive = foundPositive
@@ -369,20 +375,15 @@ public struct SeriesDetector: Sendable {
         var serialCorrelation: Double = 0
         /// The floors' quadratic term is significantly negative: growth that is slowing down.
         var decelerates = false
+        /// A curve levelling off (a saturating exponential) explains the floors much better
+        /// than a line: a warm-up or cache fill.
+        var saturates = false
     }
 
     /// Every check of a judgement made now, for tests of each mechanism (nil before 6 buckets).
     func evidenceNow() -> Evidence? {
         guard hasSegment, ring.count >= 6 else { return nil }
         return gatherEvidence(atMs: lastMs, buckets: ring.count, rawZ: mannKendall.z(count: ring.count))
-    }
-
-    /// DEBUG (experiment only): every check of a judgement made now, as text.
-    public func debugJudgement() -> String? {
-        guard let e = evidenceNow() else { return nil }
-        let a = e.assessment
-        func f(_ x: Double) -> String { String((x * 100).rounded() / 100) }
-        return "n \(ring.count) rawZ \(f(mannKendall.z(count: ring.count))) rho \(f(e.serialCorrelation)) z \(f(a.trendZ)) g \(f(a.growthPercentPerHour)) cont \(f(a.continuationRatio)) step \(e.isStepLike) cyc \(e.mayBeCyclic) highs \(e.makesNewHighs) decel \(e.decelerates) means \(ring.judgesMeans)"
     }
 
     /// The current evidence on demand (nil before two buckets have closed). Not on the hot path.
@@ -422,10 +423,29 @@ public struct SeriesDetector: Sendable {
         var floorLine = TrendMoments()
         for i in first..<ring.count { floorLine.add(time: ring[i].time, value: ring.floor(i)) }
         let levelsAreMeans = !usesFloor || ring.judgesMeans
-        let rho = levelsAreMeans && bucketMeansLookWhite(first: first, line: floorLine) ? 0
+        var rho = levelsAreMeans && bucketMeansLookWhite(first: first, line: floorLine) ? 0
             : configuration.trendInvariantSerialCorrelation
-            ? differenceLagOneCorrelation(first: first)
+            ? differenceLagOneCorrelation(first: first, whiteVariance: levelsAreMeans ? bucketMeanWhiteVariance(first: first) : nil)
             : (squared > 0 ? lagged / squared : 0)
+        if usesFloor && configuration.persistenceFromBothLevels && configuration.trendInvariantSerialCorrelation {
+            // The level not judged sees the same wandering with different white noise (the floor
+            // more, the mean less, or the sawtooth's partial cycles): white noise hides
+            // persistence, so the more persistent-looking of the two is the safer estimate.
+            let otherWhite = !ring.judgesMeans && bucketMeansLookWhite(first: first, line: meanLine(first: first))
+            if !otherWhite { rho = max(rho, differenceLagOneCorrelation(first: first, otherLevel: true)) }
+        }
+        if first > 0 && configuration.olderHalfSerialCorrelation && configuration.trendInvariantSerialCorrelation {
+            // Persistence is a property of the noise, not of the sub-window: the whole ring's
+            // differences estimate it from twice the points, and a wandering series whose recent
+            // half happens to look steady is still wandering.
+            var olderLine = TrendMoments()
+            for i in 0..<first { olderLine.add(time: ring[i].time, value: ring.floor(i)) }
+            let olderWhite = levelsAreMeans && bucketMeansLookWhite(first: 0, end: first, line: olderLine)
+            if !olderWhite {
+                let white = levelsAreMeans ? bucketMeanWhiteVariance(first: 0, end: first) : nil
+                rho = max(rho, differenceLagOneCorrelation(first: 0, end: first, whiteVariance: white))
+            }
+        }
         let inflation = min(configuration.maximumVarianceInflation,
                             MannKendall.serialCorrelationInflation(rho: rho, count: n))
         let z = rawZ / inflation.squareRoot()
@@ -472,7 +492,33 @@ public struct SeriesDetector: Sendable {
         let exceedsPastFalls = pastFall <= 0 || cycleFloors.riseWithinLatest(windowSlots) > pastFall
         return Evidence(assessment: assessment, isStepLike: floorIsStepLike(lastBuckets: n), mayBeCyclic: mayBeCyclic,
                         makesNewHighs: cycleFloors.latestIsAboveOlderSlots(recentSlots: windowSlots) && exceedsPastFalls,
-                        serialCorrelation: rho, decelerates: decelerates)
+                        serialCorrelation: rho, decelerates: decelerates, saturates: floorIsSaturating(first: first))
+    }
+
+    /// Variance of a bucket mean that white noise alone would give, from the samples' scatter
+    /// about each bucket's own line (pooled over first..<end), or nil with too few samples.
+    private func bucketMeanWhiteVariance(first: Int, end: Int? = nil) -> Double? {
+        let end = end ?? ring.count
+        var within = 0.0
+        var freedom = 0.0
+        var samples = 0.0
+        for i in first..<end {
+            let moments = ring[i].moments
+            guard moments.count >= 3 else { continue }
+            within += moments.residualSumOfSquares
+            freedom += moments.count - 2
+            samples += moments.count
+        }
+        let n = Double(end - first)
+        guard freedom >= n, n >= 1 else { return nil }
+        return within / freedom / (samples / n)
+    }
+
+    /// Least-squares moments of the bucket means from `first` on.
+    private func meanLine(first: Int) -> TrendMoments {
+        var line = TrendMoments()
+        for i in first..<ring.count { line.add(time: ring[i].time, value: ring[i].moments.meanValue) }
+        return line
     }
 
     /// True when the bucket means from `first` on scatter about their least-squares `line` no
@@ -481,19 +527,20 @@ public struct SeriesDetector: Sendable {
     /// a bucket mean; the lack-of-fit sum Q = RSS/that is χ² with n − 2 degrees of freedom when
     /// the noise is white, and its Wilson–Hilferty z must not exceed
     /// ``DetectorConfiguration/whiteNoiseZ``.
-    private func bucketMeansLookWhite(first: Int, line: TrendMoments) -> Bool {
+    private func bucketMeansLookWhite(first: Int, end: Int? = nil, line: TrendMoments) -> Bool {
+        let end = end ?? ring.count
         guard configuration.whiteNoiseZ > -.infinity else { return false }
         var within = 0.0
         var freedom = 0.0
         var samples = 0.0
-        for i in first..<ring.count {
+        for i in first..<end {
             let moments = ring[i].moments
             guard moments.count >= 3 else { continue }
             within += moments.residualSumOfSquares
             freedom += moments.count - 2
             samples += moments.count
         }
-        let n = Double(ring.count - first)
+        let n = Double(end - first)
         guard freedom >= n, within > 0, n >= 4 else { return false }
         let meanVariance = within / freedom / (samples / n)
         let k = n - 2
@@ -506,12 +553,17 @@ public struct SeriesDetector: Sendable {
 
     /// Lag-1 autocorrelation of an AR(1) floor estimated from its first differences, which no
     /// linear trend affects: for AR(1) with coefficient ρ, corr(Δxₜ, Δxₜ₋₁) = −(1 − ρ)/2.
-    private func differenceLagOneCorrelation(first: Int) -> Double {
-        let n = ring.count - first
+    private func differenceLagOneCorrelation(first: Int, end: Int? = nil, otherLevel: Bool = false,
+                                             whiteVariance: Double? = nil) -> Double {
+        let n = (end ?? ring.count) - first
         guard n >= 4 else { return 0 }
         let m = n - 1
         return withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * m) { scratch in
-            for k in 0..<m { scratch[k] = ring.floor(first + k + 1) - ring.floor(first + k) }
+            for k in 0..<m {
+                scratch[k] = otherLevel
+                    ? ring.level(first + k + 1, means: !ring.judgesMeans) - ring.level(first + k, means: !ring.judgesMeans)
+                    : ring.floor(first + k + 1) - ring.floor(first + k)
+            }
             // A few large differences (the steps of a staircase, one restart-free jump) are not
             // persistence: differences beyond `differenceClipMADs` robust deviations from their
             // median are clipped there, so the lag correlation describes the bulk of the noise.
@@ -542,7 +594,20 @@ public struct SeriesDetector: Sendable {
                 previous = d
             }
             guard squared > 0 else { return 0 }
-            return min(0.99, max(0, 1 + 2 * lagged / squared))
+            var correlation = lagged / squared
+            if let whiteVariance, configuration.removeWhiteNoiseFromPersistence {
+                // Measurement noise of known variance v (the bucket means' share of the samples'
+                // scatter) adds 2v to the differences' variance and −v to their lag-1
+                // covariance, pulling the correlation towards −½ and ρ towards 0. Removed when
+                // the persistent part dominates the differences; otherwise left as it is.
+                let variance = squared / Double(m)
+                let covariance = lagged / Double(m - 1)
+                let persistentVariance = variance - 2 * whiteVariance
+                if persistentVariance > 0.5 * variance {
+                    correlation = (covariance + whiteVariance) / persistentVariance
+                }
+            }
+            return min(0.99, max(0, 1 + 2 * correlation))
         }
     }
 
@@ -586,6 +651,43 @@ public struct SeriesDetector: Sendable {
             ring.copyTail(count, times: times, floors: floors)
             return TheilSen.slope(times: UnsafeBufferPointer(times), values: UnsafeBufferPointer(floors))
         }
+    }
+
+    /// True when a curve levelling off, y = a + c·e^(−t/τ) with c < 0, explains the floors from
+    /// `first` on much better than a straight line, for one of six time constants from a quarter
+    /// of the warm-up to three warm-ups: a cache or pool filling towards its size. An exponential
+    /// keeps its shape wherever it is observed, so this needs no knowledge of when filling began.
+    func floorIsSaturating(first: Int) -> Bool {
+        let n = ring.count - first
+        guard n >= 6, configuration.saturationDominance > 0 else { return false }
+        var line = TrendMoments()
+        for i in first..<ring.count { line.add(time: ring[i].time, value: ring.floor(i)) }
+        let lineSSE = line.residualSumOfSquares
+        guard lineSSE > 0 else { return false }
+        let origin = ring[first].time
+        for multiple in [0.25, 0.5, 1, 1.5, 2, 3] {
+            let tau = multiple * configuration.warmUpSeconds
+            // Simple regression of the floors on x = e^(−(t − origin)/τ), in centred sums.
+            var meanX = 0.0
+            var meanY = 0.0
+            for i in first..<ring.count {
+                meanX += ElementaryMath.exp(-(ring[i].time - origin) / tau)
+                meanY += ring.floor(i)
+            }
+            meanX /= Double(n)
+            meanY /= Double(n)
+            var sxx = 0.0, sxy = 0.0, syy = 0.0
+            for i in first..<ring.count {
+                let x = ElementaryMath.exp(-(ring[i].time - origin) / tau) - meanX
+                let y = ring.floor(i) - meanY
+                sxx += x * x; sxy += x * y; syy += y * y
+            }
+            // Rising means y falls as x = e^(−t/τ) falls: a negative coefficient.
+            guard sxx > 0, sxy < 0 else { continue }
+            let curveSSE = max(0, syy - sxy * sxy / sxx)
+            if curveSSE < configuration.saturationDominance * lineSSE { return true }
+        }
+        return false
     }
 
     /// True when one mean shift explains the floor much better than a straight line: a single
