@@ -378,6 +378,8 @@ public struct SeriesDetector: Sendable {
         /// A curve levelling off (a saturating exponential) explains the floors much better
         /// than a line: a warm-up or cache fill.
         var saturates = false
+        /// The judged level is the bucket mean (memory without a sawtooth, or a count).
+        var judgedOnMeans = false
     }
 
     /// Every check of a judgement made now, for tests of each mechanism (nil before 6 buckets).
@@ -423,28 +425,14 @@ public struct SeriesDetector: Sendable {
         var floorLine = TrendMoments()
         for i in first..<ring.count { floorLine.add(time: ring[i].time, value: ring.floor(i)) }
         let levelsAreMeans = !usesFloor || ring.judgesMeans
-        var rho = levelsAreMeans && bucketMeansLookWhite(first: first, line: floorLine) ? 0
-            : configuration.trendInvariantSerialCorrelation
-            ? differenceLagOneCorrelation(first: first, whiteVariance: levelsAreMeans ? bucketMeanWhiteVariance(first: first) : nil)
+        var rho = configuration.trendInvariantSerialCorrelation
+            ? differenceSerialCorrelation(first: first, end: ring.count)
             : (squared > 0 ? lagged / squared : 0)
-        if usesFloor && configuration.persistenceFromBothLevels && configuration.trendInvariantSerialCorrelation {
-            // The level not judged sees the same wandering with different white noise (the floor
-            // more, the mean less, or the sawtooth's partial cycles): white noise hides
-            // persistence, so the more persistent-looking of the two is the safer estimate.
-            let otherWhite = !ring.judgesMeans && bucketMeansLookWhite(first: first, line: meanLine(first: first))
-            if !otherWhite { rho = max(rho, differenceLagOneCorrelation(first: first, otherLevel: true)) }
-        }
         if first > 0 && configuration.olderHalfSerialCorrelation && configuration.trendInvariantSerialCorrelation {
-            // Persistence is a property of the noise, not of the sub-window: the whole ring's
-            // differences estimate it from twice the points, and a wandering series whose recent
-            // half happens to look steady is still wandering.
-            var olderLine = TrendMoments()
-            for i in 0..<first { olderLine.add(time: ring[i].time, value: ring.floor(i)) }
-            let olderWhite = levelsAreMeans && bucketMeansLookWhite(first: 0, end: first, line: olderLine)
-            if !olderWhite {
-                let white = levelsAreMeans ? bucketMeanWhiteVariance(first: 0, end: first) : nil
-                rho = max(rho, differenceLagOneCorrelation(first: 0, end: first, whiteVariance: white))
-            }
+            // Persistence is a property of the noise, not of the sub-window: a wandering series
+            // whose recent half happens to look steady is still wandering. The older half, not
+            // the whole window: the bend where a late leak begins would read as persistence.
+            rho = max(rho, differenceSerialCorrelation(first: 0, end: first))
         }
         let inflation = min(configuration.maximumVarianceInflation,
                             MannKendall.serialCorrelationInflation(rho: rho, count: n))
@@ -492,7 +480,30 @@ public struct SeriesDetector: Sendable {
         let exceedsPastFalls = pastFall <= 0 || cycleFloors.riseWithinLatest(windowSlots) > pastFall
         return Evidence(assessment: assessment, isStepLike: floorIsStepLike(lastBuckets: n), mayBeCyclic: mayBeCyclic,
                         makesNewHighs: cycleFloors.latestIsAboveOlderSlots(recentSlots: windowSlots) && exceedsPastFalls,
-                        serialCorrelation: rho, decelerates: decelerates, saturates: floorIsSaturating(first: first))
+                        serialCorrelation: rho, decelerates: decelerates, saturates: floorIsSaturating(first: first),
+                        judgedOnMeans: levelsAreMeans)
+    }
+
+    /// ρ of the judged level over buckets first..<end, from first differences (trend-invariant):
+    /// 0 when the judged level is a bucket mean and the means pass the white-noise test; white
+    /// noise of known variance removed for means; for memory, the larger of the two levels'
+    /// estimates (see ``DetectorConfiguration``).
+    private func differenceSerialCorrelation(first: Int, end: Int) -> Double {
+        let levelsAreMeans = !usesFloor || ring.judgesMeans
+        let meansWhite = bucketMeansLookWhite(first: first, end: end, line: meanLine(first: first, end: end))
+        if levelsAreMeans && meansWhite { return 0 }
+        let whiteVariance = bucketMeanWhiteVariance(first: first, end: end)
+        var rho = differenceLagOneCorrelation(first: first, end: end, whiteVariance: levelsAreMeans ? whiteVariance : nil)
+        guard usesFloor && configuration.persistenceFromBothLevels else { return rho }
+        // The level not judged sees the same wandering with different white noise: the floor
+        // more, the mean less (or the sawtooth's partial cycles). White noise hides persistence,
+        // so the more persistent-looking of the two is the safer estimate.
+        if levelsAreMeans {
+            rho = max(rho, differenceLagOneCorrelation(first: first, end: end, otherLevel: true))
+        } else if !meansWhite {
+            rho = max(rho, differenceLagOneCorrelation(first: first, end: end, otherLevel: true, whiteVariance: whiteVariance))
+        }
+        return rho
     }
 
     /// Variance of a bucket mean that white noise alone would give, from the samples' scatter
@@ -514,10 +525,10 @@ public struct SeriesDetector: Sendable {
         return within / freedom / (samples / n)
     }
 
-    /// Least-squares moments of the bucket means from `first` on.
-    private func meanLine(first: Int) -> TrendMoments {
+    /// Least-squares moments of the bucket means first..<end.
+    private func meanLine(first: Int, end: Int) -> TrendMoments {
         var line = TrendMoments()
-        for i in first..<ring.count { line.add(time: ring[i].time, value: ring[i].moments.meanValue) }
+        for i in first..<end { line.add(time: ring[i].time, value: ring[i].moments.meanValue) }
         return line
     }
 
