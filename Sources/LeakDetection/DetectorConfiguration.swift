@@ -2,11 +2,12 @@
 /// watched over days. ``timeCompressed`` scales the time constants by 1/60 for 1-s scrapes.
 ///
 /// How the pieces fit (see docs/detection.md): samples fall into buckets of ``bucketSeconds``;
-/// each closed bucket contributes its minimum (the floor) to a ring of ``windowBuckets``; at every
-/// bucket close the floor is tested for a monotone trend (Mann–Kendall), its slope is estimated
-/// robustly (Theil–Sen), and the trend must still be rising in the recent part of the window and
-/// must not be explained better by a single step. ``confirmBuckets`` consecutive positive
-/// judgements make a leak. Growth slow enough to be a daily load cycle must also show as a
+/// each closed bucket contributes its level — the minimum (the post-GC floor) for memory under a
+/// sawtooth, the mean otherwise — to a ring of ``windowBuckets``; at every bucket close the level
+/// is tested for a monotone trend (Mann–Kendall, corrected for serial correlation unless the
+/// noise is white), its slope is estimated robustly (Theil–Sen), and the trend must still be
+/// rising in the recent part of the window and must not be explained better by a single step or
+/// a levelling-off curve. ``confirmBuckets`` consecutive positive judgements make a leak. Growth slow enough to be a daily load cycle must also show as a
 /// rise from one cycle period to the next.
 public struct DetectorConfiguration: Sendable, Hashable {
     /// Width of a bucket. 5 min holds 5–20 scrapes and, for collectors that run every few
@@ -38,7 +39,8 @@ public struct DetectorConfiguration: Sendable, Hashable {
     public var collapseFraction: Double = 0.5
     /// Mann–Kendall z (after tie and serial-correlation correction) for a suspect trend.
     public var suspectZ: Double = 2.0
-    /// Mann–Kendall z for a leak candidate (3.0 ≈ one-sided p 0.0013 per judgement).
+    /// Mann–Kendall z for a leak candidate (2.75 ≈ one-sided p 0.003 per judgement; with two
+    /// consecutive judgements required, as strict as 2.5 with three and 5 min sooner).
     public var leakZ: Double = 2.75
     /// Mann–Kendall z for a leak candidate found only in the recent half of the window. That
     /// half is a second look at the same data, there for growth that began inside the window
@@ -49,7 +51,9 @@ public struct DetectorConfiguration: Sendable, Hashable {
     /// 0.25 %/h a process needs 400 h to double, beyond any soak run.
     public var minimumGrowthPercentPerHour: Double = 0.25
     /// The robust slope of the most recent third of the window must be at least this fraction of
-    /// the whole window's: saturating growth (warm-up, cache fill) decelerates and fails it.
+    /// the whole window's. 0 means "still rising": the slope of a third of the window is too noisy
+    /// to say more (0.75 cost fd leaks ~20 min), and slowing growth is left to
+    /// ``decelerationZ`` and ``saturationDominance``, which use every point.
     public var continuationRatio: Double = 0
     /// The trend is a single step when the best one-split mean-shift model leaves less than this
     /// fraction of the straight line's residual sum of squares.
@@ -119,7 +123,7 @@ public struct DetectorConfiguration: Sendable, Hashable {
 
     /// Growth counts as faster than a cycle when the floor slope minus this many standard
     /// errors (widened for serial correlation) is above the fastest cyclic growth.
-    public var cycleSlopeErrors: Double = 0.5
+    public var cycleSlopeErrors: Double = 0.75
 
     /// The defaults: 15–60 s scrapes over days.
     public init() {}

@@ -86,6 +86,15 @@ final class ShapeCheckTests: XCTestCase {
         XCTAssertEqual(evidence(hours: 4) { h in 1e9 * (1 + 0.03 * h) }.assessment.continuationRatio, 1, accuracy: 0.2)
     }
 
+    func testALevellingOffCurveSaturatesAndALineDoesNot() {
+        // 3 h of a fill from 40 % with a 1-h time constant, and a 3 %/h line with the same noise.
+        XCTAssertTrue(evidence(hours: 3) { h in 1e9 * (0.4 + 0.6 * (1 - ElementaryMath.exp(-h))) }.saturates)
+        XCTAssertFalse(evidence(hours: 3) { h in 1e9 * (1 + 0.03 * h) }.saturates)
+        var off = DetectorConfiguration()
+        off.saturationDominance = 0
+        XCTAssertFalse(evidence(hours: 3, configuration: off) { h in 1e9 * (0.4 + 0.6 * (1 - ElementaryMath.exp(-h))) }.saturates)
+    }
+
     func testSlowGrowthMayBeCyclicUntilAFullCycleShowsTheRise() {
         XCTAssertTrue(evidence(hours: 12) { h in 1e9 * (1 + 0.006 * h) }.mayBeCyclic)
         XCTAssertFalse(evidence(hours: 26) { h in 1e9 * (1 + 0.006 * h) }.mayBeCyclic)

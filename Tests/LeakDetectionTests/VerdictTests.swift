@@ -72,7 +72,7 @@ final class VerdictTests: XCTestCase {
         let values = series(count: 480, noise: 0.005, spacingSeconds: 1) { (h: Double) -> Double in 1e9 * (1 + 0.03 * h * 60) }
         let alerts = leakAlerts(replay(&detector, values: values, spacingSeconds: 1))
         XCTAssertEqual(alerts.count, 1)
-        XCTAssertGreaterThanOrEqual(alerts[0], startMs + 70_000)
+        XCTAssertGreaterThanOrEqual(alerts[0], startMs + 65_000)
         // Within 2.5 compressed hours (2 before the AR(1) persistence estimate from first
         // differences, which costs a few buckets of delay on short, noisy windows: here 135 s).
         XCTAssertLessThanOrEqual(alerts[0], startMs + 150_000)

@@ -25,9 +25,9 @@ public struct StorageSection: Sendable, Hashable {
 ///   bucket: 5m                 # overrides, all optional
 ///   window_buckets: 48
 ///   warm_up: 1h
-///   leak_z: 3
+///   leak_z: 2.75
 ///   minimum_growth_percent_per_hour: 0.25
-///   confirm_buckets: 3
+///   confirm_buckets: 2
 ///   resolve_buckets: 6
 ///   resources:                 # extra metrics to watch, by resource kind
 ///     my_cache_bytes: memory
