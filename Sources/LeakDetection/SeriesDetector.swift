@@ -540,21 +540,9 @@ public struct SeriesDetector: Sendable {
     /// ``DetectorConfiguration/whiteNoiseZ``.
     private func bucketMeansLookWhite(first: Int, end: Int? = nil, line: TrendMoments) -> Bool {
         let end = end ?? ring.count
-        guard configuration.whiteNoiseZ > -.infinity else { return false }
-        var within = 0.0
-        var freedom = 0.0
-        var samples = 0.0
-        for i in first..<end {
-            let moments = ring[i].moments
-            guard moments.count >= 3 else { continue }
-            within += moments.residualSumOfSquares
-            freedom += moments.count - 2
-            samples += moments.count
-        }
-        let n = Double(end - first)
-        guard freedom >= n, within > 0, n >= 4 else { return false }
-        let meanVariance = within / freedom / (samples / n)
-        let k = n - 2
+        guard configuration.whiteNoiseZ > -.infinity, end - first >= 4,
+              let meanVariance = bucketMeanWhiteVariance(first: first, end: end), meanVariance > 0 else { return false }
+        let k = Double(end - first - 2)
         let ratio = line.residualSumOfSquares / meanVariance / k
         guard ratio > 0 else { return true }
         let spread = 2 / (9 * k)
