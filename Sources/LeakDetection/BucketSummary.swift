@@ -11,6 +11,9 @@ struct BucketSummary: Sendable {
     var firstTime: Double
     /// Centre time of the bucket's samples (seconds since the segment origin); the floor's x.
     var time: Double { moments.meanTime }
+
+    /// The bucket's mean (`means` true) or its floor.
+    func level(means: Bool) -> Double { means ? moments.meanValue : floorValue }
 }
 
 /// A fixed-capacity ring of the most recent closed buckets of one segment, oldest first.
@@ -41,16 +44,7 @@ struct BucketRing: Sendable {
 
     /// The judged level of the i-th bucket, 0 = oldest: its floor, or its mean when
     /// ``judgesMeans``.
-    func floor(_ i: Int) -> Double {
-        let bucket = self[i]
-        return judgesMeans ? bucket.moments.meanValue : bucket.floorValue
-    }
-
-    /// The floor (`means` false) or the mean of the i-th bucket, 0 = oldest.
-    func level(_ i: Int, means: Bool) -> Double {
-        let bucket = self[i]
-        return means ? bucket.moments.meanValue : bucket.floorValue
-    }
+    func floor(_ i: Int) -> Double { self[i].level(means: judgesMeans) }
 
     /// Appends a bucket; when full, returns the evicted oldest one.
     mutating func append(_ bucket: BucketSummary) -> BucketSummary? {
@@ -101,17 +95,21 @@ struct LevelDifferences: Sendable {
 
     /// Accounts for the pair (`earlier`, `later`) of neighbouring buckets entering the ring.
     mutating func add(_ earlier: BucketSummary, _ later: BucketSummary) {
-        let floor = later.floorValue - earlier.floorValue
-        let mean = later.moments.meanValue - earlier.moments.meanValue
-        floorSquares += floor * floor
-        meanSquares += mean * mean
+        let (floor, mean) = Self.squaredDifferences(earlier, later)
+        floorSquares += floor
+        meanSquares += mean
     }
 
     /// Accounts for the pair leaving the ring (the oldest bucket is evicted).
     mutating func remove(_ earlier: BucketSummary, _ later: BucketSummary) {
+        let (floor, mean) = Self.squaredDifferences(earlier, later)
+        floorSquares = max(0, floorSquares - floor)
+        meanSquares = max(0, meanSquares - mean)
+    }
+
+    private static func squaredDifferences(_ earlier: BucketSummary, _ later: BucketSummary) -> (floor: Double, mean: Double) {
         let floor = later.floorValue - earlier.floorValue
         let mean = later.moments.meanValue - earlier.moments.meanValue
-        floorSquares = max(0, floorSquares - floor * floor)
-        meanSquares = max(0, meanSquares - mean * mean)
+        return (floor * floor, mean * mean)
     }
 }

@@ -7,8 +7,8 @@
 /// is tested for a monotone trend (Mann–Kendall, corrected for serial correlation unless the
 /// noise is white), its slope is estimated robustly (Theil–Sen), and the trend must still be
 /// rising in the recent part of the window and must not be explained better by a single step or
-/// a levelling-off curve. ``confirmBuckets`` consecutive positive judgements make a leak. Growth slow enough to be a daily load cycle must also show as a
-/// rise from one cycle period to the next.
+/// a levelling-off curve. ``confirmBuckets`` consecutive positive judgements make a leak. Growth
+/// slow enough to be a daily load cycle must also show as a rise from one cycle period to the next.
 public struct DetectorConfiguration: Sendable, Hashable {
     /// Width of a bucket. 5 min holds 5–20 scrapes and, for collectors that run every few
     /// minutes, a GC trough, so the bucket minimum is a post-GC floor. Smaller buckets give the
@@ -45,7 +45,7 @@ public struct DetectorConfiguration: Sendable, Hashable {
     /// Mann–Kendall z for a leak candidate found only in the recent half of the window. That
     /// half is a second look at the same data, there for growth that began inside the window
     /// (a late onset shows there long before it does over the whole window), so it must make
-    /// a stronger case: z 3 is one-sided p 0.0013, a fifth of `leakZ`'s 0.0062.
+    /// a stronger case: z 3 is one-sided p 0.0013, under half of `leakZ`'s 0.003.
     public var recentLeakZ: Double = 3.0
     /// Robust floor growth below this (percent of the level per hour) is never a leak: at
     /// 0.25 %/h a process needs 400 h to double, beyond any soak run.

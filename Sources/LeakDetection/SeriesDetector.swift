@@ -202,7 +202,7 @@ public struct SeriesDetector: Sendable {
         // bucket mean is the less noisy level.
         let level = usesFloor ? openFloor : openMoments.meanValue
         let bucket = BucketSummary(moments: openMoments, floorValue: level, firstTime: openFirstTime)
-        let judged = ring.judgesMeans ? bucket.moments.meanValue : level
+        let judged = bucket.level(means: ring.judgesMeans)
         let held = ring.count
         if held >= recentBuckets {
             recentMannKendall.remove(ring.floor(held - recentBuckets), before: ring, from: held - recentBuckets + 1, to: held)
@@ -424,7 +424,6 @@ public struct SeriesDetector: Sendable {
         // any linear trend and give ρ directly (corr(Δxₜ, Δxₜ₋₁) = −(1 − ρ)/2 for AR(1)).
         var floorLine = TrendMoments()
         for i in first..<ring.count { floorLine.add(time: ring[i].time, value: ring.floor(i)) }
-        let levelsAreMeans = !usesFloor || ring.judgesMeans
         var rho = configuration.trendInvariantSerialCorrelation
             ? differenceSerialCorrelation(first: first, end: ring.count)
             : (squared > 0 ? lagged / squared : 0)
@@ -478,10 +477,12 @@ public struct SeriesDetector: Sendable {
         // reverts (a wandering series, the rising half of a cycle), not a leak.
         let pastFall = cycleFloors.largestFall
         let exceedsPastFalls = pastFall <= 0 || cycleFloors.riseWithinLatest(windowSlots) > pastFall
-        return Evidence(assessment: assessment, isStepLike: floorIsStepLike(lastBuckets: n), mayBeCyclic: mayBeCyclic,
+        let lineSSE = floorLine.residualSumOfSquares
+        return Evidence(assessment: assessment, isStepLike: floorIsStepLike(lastBuckets: n, lineSSE: lineSSE),
+                        mayBeCyclic: mayBeCyclic,
                         makesNewHighs: cycleFloors.latestIsAboveOlderSlots(recentSlots: windowSlots) && exceedsPastFalls,
-                        serialCorrelation: rho, decelerates: decelerates, saturates: floorIsSaturating(first: first),
-                        judgedOnMeans: levelsAreMeans)
+                        serialCorrelation: rho, decelerates: decelerates,
+                        saturates: floorIsSaturating(first: first, lineSSE: lineSSE), judgedOnMeans: judgesMeans)
     }
 
     /// ρ of the judged level over buckets first..<end, from first differences (trend-invariant):
@@ -489,16 +490,16 @@ public struct SeriesDetector: Sendable {
     /// noise of known variance removed for means; for memory, the larger of the two levels'
     /// estimates (see ``DetectorConfiguration``).
     private func differenceSerialCorrelation(first: Int, end: Int) -> Double {
-        let levelsAreMeans = !usesFloor || ring.judgesMeans
-        let meansWhite = bucketMeansLookWhite(first: first, end: end, line: meanLine(first: first, end: end))
-        if levelsAreMeans && meansWhite { return 0 }
         let whiteVariance = bucketMeanWhiteVariance(first: first, end: end)
-        var rho = differenceLagOneCorrelation(first: first, end: end, whiteVariance: levelsAreMeans ? whiteVariance : nil)
+        let meansWhite = bucketMeansLookWhite(line: meanLine(first: first, end: end), count: end - first,
+                                              whiteVariance: whiteVariance)
+        if judgesMeans && meansWhite { return 0 }
+        var rho = differenceLagOneCorrelation(first: first, end: end, whiteVariance: judgesMeans ? whiteVariance : nil)
         guard usesFloor && configuration.persistenceFromBothLevels else { return rho }
         // The level not judged sees the same wandering with different white noise: the floor
         // more, the mean less (or the sawtooth's partial cycles). White noise hides persistence,
         // so the more persistent-looking of the two is the safer estimate.
-        if levelsAreMeans {
+        if judgesMeans {
             rho = max(rho, differenceLagOneCorrelation(first: first, end: end, otherLevel: true))
         } else if !meansWhite {
             rho = max(rho, differenceLagOneCorrelation(first: first, end: end, otherLevel: true, whiteVariance: whiteVariance))
@@ -508,8 +509,7 @@ public struct SeriesDetector: Sendable {
 
     /// Variance of a bucket mean that white noise alone would give, from the samples' scatter
     /// about each bucket's own line (pooled over first..<end), or nil with too few samples.
-    private func bucketMeanWhiteVariance(first: Int, end: Int? = nil) -> Double? {
-        let end = end ?? ring.count
+    private func bucketMeanWhiteVariance(first: Int, end: Int) -> Double? {
         var within = 0.0
         var freedom = 0.0
         var samples = 0.0
@@ -532,18 +532,17 @@ public struct SeriesDetector: Sendable {
         return line
     }
 
-    /// True when the bucket means from `first` on scatter about their least-squares `line` no
-    /// more than white noise would: the within-bucket residual variance (pooled over the window,
-    /// each bucket about its own line) divided by the samples per bucket predicts the variance of
-    /// a bucket mean; the lack-of-fit sum Q = RSS/that is χ² with n − 2 degrees of freedom when
+    /// True when `count` bucket means scatter about their least-squares `line` no more than white
+    /// noise would: `whiteVariance` (``bucketMeanWhiteVariance(first:end:)``: the within-bucket
+    /// residual variance, pooled, divided by the samples per bucket) predicts the variance of a
+    /// bucket mean; the lack-of-fit sum Q = RSS/that is χ² with n − 2 degrees of freedom when
     /// the noise is white, and its Wilson–Hilferty z must not exceed
     /// ``DetectorConfiguration/whiteNoiseZ``.
-    private func bucketMeansLookWhite(first: Int, end: Int? = nil, line: TrendMoments) -> Bool {
-        let end = end ?? ring.count
-        guard configuration.whiteNoiseZ > -.infinity, end - first >= 4,
-              let meanVariance = bucketMeanWhiteVariance(first: first, end: end), meanVariance > 0 else { return false }
-        let k = Double(end - first - 2)
-        let ratio = line.residualSumOfSquares / meanVariance / k
+    private func bucketMeansLookWhite(line: TrendMoments, count: Int, whiteVariance: Double?) -> Bool {
+        guard configuration.whiteNoiseZ > -.infinity, count >= 4,
+              let whiteVariance, whiteVariance > 0 else { return false }
+        let k = Double(count - 2)
+        let ratio = line.residualSumOfSquares / whiteVariance / k
         guard ratio > 0 else { return true }
         let spread = 2 / (9 * k)
         let z = (ElementaryMath.exp(ElementaryMath.log(ratio) / 3) - (1 - spread)) / spread.squareRoot()
@@ -552,15 +551,15 @@ public struct SeriesDetector: Sendable {
 
     /// Lag-1 autocorrelation of an AR(1) floor estimated from its first differences, which no
     /// linear trend affects: for AR(1) with coefficient ρ, corr(Δxₜ, Δxₜ₋₁) = −(1 − ρ)/2.
-    private func differenceLagOneCorrelation(first: Int, end: Int? = nil, otherLevel: Bool = false,
+    private func differenceLagOneCorrelation(first: Int, end: Int, otherLevel: Bool = false,
                                              whiteVariance: Double? = nil) -> Double {
-        let n = (end ?? ring.count) - first
+        let n = end - first
         guard n >= 4 else { return 0 }
         let m = n - 1
         return withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * m) { scratch in
             for k in 0..<m {
                 scratch[k] = otherLevel
-                    ? ring.level(first + k + 1, means: !ring.judgesMeans) - ring.level(first + k, means: !ring.judgesMeans)
+                    ? ring[first + k + 1].level(means: !ring.judgesMeans) - ring[first + k].level(means: !ring.judgesMeans)
                     : ring.floor(first + k + 1) - ring.floor(first + k)
             }
             // A few large differences (the steps of a staircase, one restart-free jump) are not
@@ -656,13 +655,10 @@ public struct SeriesDetector: Sendable {
     /// `first` on much better than a straight line, for one of six time constants from a quarter
     /// of the warm-up to three warm-ups: a cache or pool filling towards its size. An exponential
     /// keeps its shape wherever it is observed, so this needs no knowledge of when filling began.
-    func floorIsSaturating(first: Int) -> Bool {
+    /// `lineSSE` is the straight line's residual sum of squares over the same floors.
+    private func floorIsSaturating(first: Int, lineSSE: Double) -> Bool {
         let n = ring.count - first
-        guard n >= 6, configuration.saturationDominance > 0 else { return false }
-        var line = TrendMoments()
-        for i in first..<ring.count { line.add(time: ring[i].time, value: ring.floor(i)) }
-        let lineSSE = line.residualSumOfSquares
-        guard lineSSE > 0 else { return false }
+        guard n >= 6, configuration.saturationDominance > 0, lineSSE > 0 else { return false }
         let origin = ring[first].time
         for multiple in [0.25, 0.5, 1, 1.5, 2, 3] {
             let tau = multiple * configuration.warmUpSeconds
@@ -691,12 +687,10 @@ public struct SeriesDetector: Sendable {
 
     /// True when one mean shift explains the floor much better than a straight line: a single
     /// step (a cache enabled, a batch loaded) rather than continuing growth.
-    private func floorIsStepLike(lastBuckets n: Int) -> Bool {
+    /// `lineSSE` is the straight line's residual sum of squares over the same floors.
+    private func floorIsStepLike(lastBuckets n: Int, lineSSE: Double) -> Bool {
         guard n >= 6 else { return false }
         let first = ring.count - n
-        var line = TrendMoments()
-        for i in first..<ring.count { line.add(time: ring[i].time, value: ring.floor(i)) }
-        let lineSSE = line.residualSumOfSquares
         // Values relative to the first floor keep the prefix sums of squares well conditioned.
         let base = ring.floor(first)
         var totalSum = 0.0
@@ -746,6 +740,9 @@ public struct SeriesDetector: Sendable {
 
     /// Start of the current segment, ms since the epoch.
     public var segmentStartMs: Int64 { originMs }
+
+    /// True when the judged level is the bucket mean: counts always, memory without a sawtooth.
+    private var judgesMeans: Bool { !usesFloor || ring.judgesMeans }
 
     /// Bytes of state this series holds: the struct itself plus the ring's reserved buffer.
     public var stateBytes: Int {
