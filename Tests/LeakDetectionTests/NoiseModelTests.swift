@@ -19,19 +19,6 @@ final class NoiseModelTests: XCTestCase {
         }
     }
 
-    /// 30-s samples of an Ornstein–Uhlenbeck level (spread and correlation time given) plus white
-    /// scrape noise of `white` (fractions of the level).
-    private func wandering(hours: Double, tauHours: Double, spread: Double, white: Double, seed: UInt64) -> [Double] {
-        var random = SeededGenerator(seed: seed)
-        let decay = ElementaryMath.exp(-30 / (tauHours * 3600))
-        let innovation = spread * (1 - decay * decay).squareRoot()
-        var x = spread * random.normal()
-        return (0..<Int(hours * 120)).map { _ in
-            x = x * decay + innovation * random.normal()
-            return 1e9 * (1 + x) * (1 + white * random.normal())
-        }
-    }
-
     // MARK: Which level of a memory bucket is judged
 
     func testMemoryWithoutASawtoothIsJudgedOnMeansAndUnderASawtoothOnFloors() throws {
@@ -75,7 +62,7 @@ final class NoiseModelTests: XCTestCase {
         }
         // Without the test ρ is estimated on every window, and noise makes it positive on some.
         XCTAssertGreaterThanOrEqual(corrected, 3)
-        let wanderingRho = try evidence(wandering(hours: 4, tauHours: 2, spread: 0.04, white: 0.005, seed: 3)).serialCorrelation
+        let wanderingRho = try evidence(meanRevertingSeries(hours: 4, tauHours: 2, spread: 0.04, white: 0.005, seed: 3)).serialCorrelation
         XCTAssertGreaterThan(wanderingRho, 0.6)
     }
 

@@ -4,20 +4,6 @@ import XCTest
 /// The trend-invariant AR(1) estimate of the floor's persistence, and what it buys: a wandering
 /// (Ornstein–Uhlenbeck-like) series with long excursions is not a leak.
 final class SerialCorrelationTests: XCTestCase {
-    /// 30-s samples of an Ornstein–Uhlenbeck process around `level`: stationary spread `spread`
-    /// (fraction of the level), correlation time `tauHours`, plus 0.5 % white scrape noise.
-    private func meanReverting(hours: Double, tauHours: Double, spread: Double, seed: UInt64,
-                               level: Double = 1e9) -> [Double] {
-        var random = SeededGenerator(seed: seed)
-        let decay = ElementaryMath.exp(-30 / (tauHours * 3600))
-        let innovation = spread * (1 - decay * decay).squareRoot()
-        var x = spread * random.normal()
-        return (0..<Int(hours * 120)).map { _ in
-            x = x * decay + innovation * random.normal()
-            return level * (1 + x) * (1 + 0.005 * random.normal())
-        }
-    }
-
     private func alertCount(_ values: [Double], configuration: DetectorConfiguration) -> Int {
         var detector = SeriesDetector(configuration: configuration, resource: .memory)
         return leakAlerts(replay(&detector, values: values)).count
@@ -31,7 +17,7 @@ final class SerialCorrelationTests: XCTestCase {
         XCTAssertLessThan(leakRho, 0.35)
         // 4 h of a wandering floor with a 3-h correlation time: 5-min floors are ≈ 0.97 correlated.
         var wandering = SeriesDetector(configuration: .init(), resource: .memory)
-        _ = replay(&wandering, values: meanReverting(hours: 4, tauHours: 3, spread: 0.05, seed: 3))
+        _ = replay(&wandering, values: meanRevertingSeries(hours: 4, tauHours: 3, spread: 0.05, seed: 3))
         let wanderingRho = try XCTUnwrap(wandering.evidenceNow()).serialCorrelation
         XCTAssertGreaterThan(wanderingRho, 0.6)
         XCTAssertLessThanOrEqual(wanderingRho, 0.99)
@@ -43,7 +29,7 @@ final class SerialCorrelationTests: XCTestCase {
         let variant = Double(k % 3)
         let tau: Double = 2 + variant / 2
         let spread: Double = 0.04 + 0.01 * variant
-        return meanReverting(hours: 36, tauHours: tau, spread: spread, seed: UInt64(100 + k))
+        return meanRevertingSeries(hours: 36, tauHours: tau, spread: spread, seed: UInt64(100 + k))
     }
 
     private var disabled: DetectorConfiguration {

@@ -45,3 +45,18 @@ func series(count: Int, noise sigma: Double, seed: UInt64 = 7, spacingSeconds: D
     var random = SeededGenerator(seed: seed)
     return (0..<count).map { i in shape(Double(i) * spacingSeconds / 3600) * (1 + sigma * random.normal()) }
 }
+
+/// 30-s samples of an Ornstein–Uhlenbeck (mean-reverting) level around `level`: stationary spread
+/// `spread` and correlation time `tauHours`, times (1 + white scrape noise of `white`); all
+/// fractions of the level.
+func meanRevertingSeries(hours: Double, tauHours: Double, spread: Double, white: Double = 0.005,
+                         seed: UInt64, level: Double = 1e9) -> [Double] {
+    var random = SeededGenerator(seed: seed)
+    let decay = ElementaryMath.exp(-30 / (tauHours * 3600))
+    let innovation = spread * (1 - decay * decay).squareRoot()
+    var x = spread * random.normal()
+    return (0..<Int(hours * 120)).map { _ in
+        x = x * decay + innovation * random.normal()
+        return level * (1 + x) * (1 + white * random.normal())
+    }
+}
