@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "MetricsScrape", targets: ["MetricsScrape"]),
         .library(name: "SeriesStore", targets: ["SeriesStore"]),
         .library(name: "LeakDetection", targets: ["LeakDetection"]),
+        .library(name: "PromQL", targets: ["PromQL"]),
         .library(name: "SoakDaemon", targets: ["SoakDaemon"]),
     ],
     dependencies: [
@@ -45,6 +46,9 @@ let package = Package(
         ),
         .target(name: "SeriesStore", dependencies: ["CSQLite"]),
         .target(name: "LeakDetection"),
+        // The read API's query language: parser and evaluator of a PromQL subset over a small
+        // storage protocol (pure: no store, no network; see docs/http-api.md).
+        .target(name: "PromQL"),
         // The always-on monitor's logic (alert hooks, outbox), kept out of the thin `soak`
         // executable so tests can reach it.
         .target(
@@ -104,6 +108,8 @@ let package = Package(
         ),
         .testTarget(name: "SeriesStoreTests", dependencies: ["SeriesStore"]),
         .testTarget(name: "LeakDetectionTests", dependencies: ["LeakDetection"]),
+        // Includes Prometheus 2.42's own PromQL test scripts (../shared/testdata/promql-v2.42).
+        .testTarget(name: "PromQLTests", dependencies: ["PromQL"]),
         // `soak analyze` end to end: launches the built `soak` from the build folder. Depending on
         // the executable target makes `swift build --build-tests` build `soak` first.
         .testTarget(name: "SoakMonitorTests", dependencies: ["SoakMonitor", "LeakDetection"]),
