@@ -55,6 +55,8 @@ let package = Package(
             name: "SoakDaemon",
             dependencies: [
                 "CCurl", "MetricsScrape", "SeriesStore", "LeakDetection",
+                // The Prometheus-compatible read API's query language (Sources/SoakDaemon/HTTP/PrometheusAPI).
+                "PromQL",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 // HTTP surface: /metrics, /healthz, /-/ready, /api/v1 (Sources/SoakDaemon/HTTP).
@@ -71,7 +73,7 @@ let package = Package(
         .executableTarget(
             name: "SoakMonitor",
             dependencies: [
-                "MetricsScrape", "SeriesStore", "LeakDetection", "SoakDaemon",
+                "MetricsScrape", "SeriesStore", "LeakDetection", "SoakDaemon", "PromQL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -116,7 +118,7 @@ let package = Package(
         .testTarget(
             name: "SoakDaemonTests",
             dependencies: [
-                "SoakDaemon", "MetricsScrape", "SeriesStore", "LeakDetection", "CCurl",
+                "SoakDaemon", "MetricsScrape", "SeriesStore", "LeakDetection", "CCurl", "PromQL",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -44,7 +44,7 @@ public struct Engine: Sendable {
         }
         guard endMs >= startMs else { throw PromQLError(.badData, "end timestamp must not be before start time") }
         guard (endMs - startMs) / stepMs < maxPointsPerSeries else {
-            throw PromQLError(.badData, "exceeded maximum resolution of \(maxPointsPerSeries) points per timeseries. Try decreasing the query resolution (?step=XX)")
+            throw PromQLError(.badData, "exceeded maximum resolution of \(Self.thousands(maxPointsPerSeries)) points per timeseries. Try decreasing the query resolution (?step=XX)")
         }
         guard expr.type == .scalar || expr.type == .vector else {
             throw PromQLError(.badData, "invalid expression type \"\(expr.type.documentedName)\" for range query, must be Scalar or instant Vector")
@@ -66,5 +66,16 @@ public struct Engine: Sendable {
             ts += stepMs
         }
         return rows.map { Series($0.key, $0.value) }.sorted { $0.labels < $1.labels }
+    }
+
+    /// `11000` → `11,000`, as Prometheus writes the limit.
+    private static func thousands(_ value: Int64) -> String {
+        var digits = String(value)
+        var index = digits.count - 3
+        while index > 0 {
+            digits.insert(",", at: digits.index(digits.startIndex, offsetBy: index))
+            index -= 3
+        }
+        return digits
     }
 }

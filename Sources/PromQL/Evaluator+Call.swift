@@ -86,7 +86,7 @@ extension Evaluator {
         } catch {
             throw PromQLError(.execution, "invalid regular expression in label_replace(): \(pattern)")
         }
-        guard Self.isValidLabelName(destination) else {
+        guard Labels.isValidName(destination) else {
             throw PromQLError(.execution, "invalid destination label name in label_replace(): \(destination)")
         }
         var out: [Sample] = []
@@ -99,12 +99,6 @@ extension Evaluator {
             out.append(Sample(sample.labels.setting(destination, expanded), sample.value))
         }
         return out
-    }
-
-    /// `[a-zA-Z_][a-zA-Z0-9_]*`, Prometheus' label name syntax.
-    static func isValidLabelName(_ name: String) -> Bool {
-        guard let first = name.first, first == "_" || (first.isASCII && first.isLetter) else { return false }
-        return name.allSatisfy { $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }
     }
 }
 

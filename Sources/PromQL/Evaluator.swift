@@ -13,14 +13,25 @@ struct Evaluator {
     init(expr: Expr, storage: any SampleStorage, startMs: Int64, endMs: Int64, stepMs: Int64,
          lookbackDeltaMs: Int64) throws(PromQLError) {
         self.lookbackDeltaMs = lookbackDeltaMs
-        for use in Self.selectorUses(expr, function: nil) {
+        let uses = Self.selectorUses(expr, function: nil)
+        let selections = Self.selections(for: expr, startMs: startMs, endMs: endMs, stepMs: stepMs,
+                                         lookbackDeltaMs: lookbackDeltaMs)
+        for (use, selection) in zip(uses, selections) {
+            loaded[use.selector.position] = try storage.select(selection.matchers, startMs: selection.startMs,
+                                                               endMs: selection.endMs, hints: selection.hints)
+        }
+    }
+
+    /// One read per selector: the span its steps need (range or lookback before the first step,
+    /// shifted by `offset`).
+    static func selections(for expr: Expr, startMs: Int64, endMs: Int64, stepMs: Int64,
+                           lookbackDeltaMs: Int64) -> [Selection] {
+        selectorUses(expr, function: nil).map { use in
             let selector = use.selector
             let lookback = use.rangeMs > 0 ? use.rangeMs : lookbackDeltaMs
-            let series = try storage.select(selector.matchers,
-                                            startMs: startMs - selector.offsetMs - lookback,
-                                            endMs: endMs - selector.offsetMs,
-                                            hints: SelectHints(function: use.function, rangeMs: use.rangeMs, stepMs: stepMs))
-            loaded[selector.position] = series
+            return Selection(matchers: selector.matchers, startMs: startMs - selector.offsetMs - lookback,
+                             endMs: endMs - selector.offsetMs,
+                             hints: SelectHints(function: use.function, rangeMs: use.rangeMs, stepMs: stepMs))
         }
     }
 

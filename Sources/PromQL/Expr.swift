@@ -111,7 +111,7 @@ public indirect enum Expr: Sendable {
     }
 
     /// The expression without enclosing parentheses.
-    var unwrapped: Expr {
+    public var unwrapped: Expr {
         if case .paren(let inner) = self { return inner.unwrapped }
         return self
     }

@@ -46,6 +46,12 @@ public struct Labels: Hashable, Sendable, Comparable, CustomStringConvertible {
     }
 
     public var metricName: String { self[Self.metricName] }
+
+    /// Whether `name` is a valid label name: `[a-zA-Z_][a-zA-Z0-9_]*`.
+    public static func isValidName(_ name: String) -> Bool {
+        guard let first = name.first, first == "_" || (first.isASCII && first.isLetter) else { return false }
+        return name.allSatisfy { $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }
+    }
     public var isEmpty: Bool { labels.isEmpty }
 
     /// The set without `__name__`.

@@ -1,6 +1,6 @@
 /// What the engine knows about why it selects, so storage can answer from a cheaper source
 /// (SoakMonitor's store answers long `*_over_time` ranges from 5-minute rollups).
-public struct SelectHints: Sendable, Equatable {
+public struct SelectHints: Sendable, Hashable {
     /// The function the selection feeds (`rate`, `max_over_time`…), nil for a bare selector.
     public var function: String?
     /// The range of a range selector in milliseconds, 0 for an instant selector.

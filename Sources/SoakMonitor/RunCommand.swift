@@ -56,7 +56,9 @@ struct RunCommand: AsyncParsableCommand {
         let http = try MonitorHTTPServer(
             configuration: MonitorHTTPConfiguration(listenAddress: configuration.web.listenAddress,
                                                     bearerTokenFile: configuration.web.bearerTokenFile),
-            provider: runtime.pipeline, registry: registry, logger: Logger(label: "soak.http"))
+            provider: runtime.pipeline, registry: registry, logger: Logger(label: "soak.http"),
+            readAPI: PrometheusAPI(source: runtime.pipeline.database,
+                                   targets: { [pipeline = runtime.pipeline] in await pipeline.targetsSnapshot() }))
         let receivers = await runtime.pipeline.outbox.receivers
         logger.info("soak run started", metadata: [
             "config": "\(config)", "database": "\(configuration.databasePath)",

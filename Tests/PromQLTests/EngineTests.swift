@@ -52,7 +52,7 @@ final class EngineTests: XCTestCase {
         let engine = Engine(storage: storage())
         XCTAssertThrowsError(try engine.rangeQuery("memory_bytes", startMs: 0, endMs: 11_000_000, stepMs: 1000)) { error in
             XCTAssertEqual((error as? PromQLError)?.kind, .badData)
-            XCTAssertTrue((error as? PromQLError)?.message.contains("11000 points") ?? false)
+            XCTAssertTrue((error as? PromQLError)?.message.contains("maximum resolution of 11,000 points") ?? false)
         }
     }
 

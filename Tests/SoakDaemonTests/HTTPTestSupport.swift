@@ -41,6 +41,7 @@ func withRunningServer(
     registry: PrometheusCollectorRegistry? = nil,
     bearerTokenFile: String? = nil,
     processStatistics: (@Sendable () -> ProcessStatistics?)? = nil,
+    readAPI: PrometheusAPI? = nil,
     _ body: (RunningServer) async throws -> Void
 ) async throws {
     let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
@@ -50,6 +51,7 @@ func withRunningServer(
         configuration: MonitorHTTPConfiguration(host: "127.0.0.1", port: 0, bearerTokenFile: bearerTokenFile),
         provider: provider, registry: registry, logger: logger,
         processStatistics: processStatistics ?? { try? ProcessStatistics.current() },
+        readAPI: readAPI,
         onListening: { _, port in
             portContinuation.yield(port)
             portContinuation.finish()

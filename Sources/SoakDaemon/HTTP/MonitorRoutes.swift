@@ -8,13 +8,19 @@ import Hummingbird
 /// | `GET /metrics` | Prometheus text 0.0.4: self-metrics, `process_*`, `soak_leak_*`, `soak_target_*` |
 /// | `GET /healthz` | 200 `ok` while the process runs |
 /// | `GET /-/ready` | 200 `ready`, or 503 with the provider's reasons |
-/// | `GET /api/v1/findings[?state=leak,suspect]` | JSON array of findings |
-/// | `GET /api/v1/findings/{id}` | one finding, 404 when unknown |
-/// | `GET /api/v1/targets` | JSON array of targets |
-/// | `GET /api/v1/evidence/{id}` | a captured profile's body, as a download; 404 when unknown |
+/// | `GET /api/v1/soak/findings[?state=leak,suspect]` | JSON array of findings |
+/// | `GET /api/v1/soak/findings/{id}` | one finding, 404 when unknown |
+/// | `GET /api/v1/soak/targets` | JSON array of targets (health, versions) |
+/// | `GET /api/v1/soak/evidence/{id}` | a captured profile's body, as a download; 404 when unknown |
+/// | `/api/v1/query`, `query_range`, `series`, `labels`, … | Prometheus' read API (``PrometheusRoutes``) |
+///
+/// `/api/v1/findings…` and `/api/v1/evidence/…` stay as aliases of the `/api/v1/soak/` paths for
+/// one release; `/api/v1/targets` now answers in Prometheus' shape.
 struct MonitorRoutes: Sendable {
     let provider: any MonitorStatusProvider
     let metricsPage: MetricsPage
+    /// The Prometheus-compatible read API; nil serves none of its endpoints.
+    var prometheus: PrometheusRoutes?
 
     /// Adds the routes to `router`.
     func register<Context: RequestContext>(on router: Router<Context>) {
@@ -37,7 +43,16 @@ struct MonitorRoutes: Sendable {
             return response
         }
 
-        router.get("/api/v1/findings") { request, _ in
+        for prefix in ["/api/v1/soak", "/api/v1"] { registerSoakEndpoints(prefix: prefix, on: router) }
+        router.get("/api/v1/soak/targets") { _, _ in
+            Self.json(await provider.targetsSnapshot().map(TargetJSON.init(snapshot:)))
+        }
+        prometheus?.register(on: router)
+    }
+
+    /// Findings and evidence under `prefix` (`/api/v1/soak`, and the old `/api/v1` alias).
+    private func registerSoakEndpoints<Context: RequestContext>(prefix: String, on router: Router<Context>) {
+        router.get(RouterPath(prefix + "/findings")) { request, _ in
             var findings = await provider.findingsSnapshot()
             if let filter = request.uri.queryParameters.get("state") {
                 let parts = filter.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
@@ -54,7 +69,7 @@ struct MonitorRoutes: Sendable {
             return Self.json(findings.map(FindingJSON.init(snapshot:)))
         }
 
-        router.get("/api/v1/findings/:id") { _, context in
+        router.get(RouterPath(prefix + "/findings/:id")) { _, context in
             let id = context.parameters.get("id") ?? ""
             guard let finding = await provider.finding(id: id) else {
                 var response = Self.json(APIJSON.ErrorBody(error: "no finding with this id"))
@@ -64,7 +79,7 @@ struct MonitorRoutes: Sendable {
             return Self.json(FindingJSON(snapshot: finding))
         }
 
-        router.get("/api/v1/evidence/:id") { _, context in
+        router.get(RouterPath(prefix + "/evidence/:id")) { _, context in
             guard let document = await provider.evidence(id: context.parameters.get("id") ?? "") else {
                 var response = Self.json(APIJSON.ErrorBody(error: "no evidence with this id"))
                 response.status = .notFound
@@ -75,10 +90,6 @@ struct MonitorRoutes: Sendable {
             response.headers[.contentDisposition] = "attachment; filename=\"\(document.snapshot.fileName(findingID: document.findingID))\""
             response.headers[.xContentTypeOptions] = "nosniff"
             return response
-        }
-
-        router.get("/api/v1/targets") { _, _ in
-            Self.json(await provider.targetsSnapshot().map(TargetJSON.init(snapshot:)))
         }
     }
 

@@ -6,7 +6,8 @@ import SeriesStore
 /// the alert outbox all go through this actor, so the store (which is not thread-safe) is only
 /// ever touched from one place, and outbox writes never interleave with a flush transaction.
 public actor MonitorDatabase {
-    private let store: SeriesStore
+    /// Internal so the read API's adapter (MonitorDatabase+PromQL) reads it inside the actor.
+    let store: SeriesStore
     public nonisolated let path: String
     private var closed = false
 
