@@ -114,7 +114,8 @@ let package = Package(
         .testTarget(name: "PromQLTests", dependencies: ["PromQL"]),
         // `soak analyze` end to end: launches the built `soak` from the build folder. Depending on
         // the executable target makes `swift build --build-tests` build `soak` first.
-        .testTarget(name: "SoakMonitorTests", dependencies: ["SoakMonitor", "LeakDetection"]),
+        // Also the read API's conformance test against a real Prometheus (PrometheusConformanceTests).
+        .testTarget(name: "SoakMonitorTests", dependencies: ["SoakMonitor", "LeakDetection", "SoakDaemon", "SeriesStore", "PromQL"]),
         .testTarget(
             name: "SoakDaemonTests",
             dependencies: [
