@@ -3,8 +3,8 @@ import Logging
 import Prometheus
 import ServiceLifecycle
 
-/// The monitor's HTTP surface — `/metrics`, `/healthz`, `/-/ready`, `/api/v1/findings`,
-/// `/api/v1/targets` — as a swift-service-lifecycle `Service` on Hummingbird 2.
+/// The monitor's HTTP surface — `/metrics`, `/healthz`, `/-/ready`, `/api/v1/soak/*`, the
+/// Prometheus-compatible read API — as a swift-service-lifecycle `Service` on Hummingbird 2.
 ///
 /// Run it in the daemon's `ServiceGroup` beside the pipeline: it stops accepting connections
 /// on graceful shutdown (SIGTERM), finishes in-flight requests, and returns.
