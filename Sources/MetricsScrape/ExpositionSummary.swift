@@ -1,3 +1,5 @@
+import SoakModel
+
 /// Counts what an exposition holds, per metric type, and notes the naming problems
 /// `promtool check metrics` would point out. It is the visitor behind `soak lint`.
 public struct ExpositionSummary: ExpositionVisitor {

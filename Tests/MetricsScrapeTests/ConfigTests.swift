@@ -1,3 +1,5 @@
+import ConfigSupport
+import SoakModel
 import XCTest
 @testable import MetricsScrape
 

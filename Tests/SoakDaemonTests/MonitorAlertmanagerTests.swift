@@ -25,7 +25,7 @@ final class MonitorAlertmanagerTests: XCTestCase {
                                      timeout_seconds: 2
                                      resend_interval_seconds: 5
                                """)
-        let configuration = try MonitorConfiguration(SoakConfig.parse(yaml: yaml, file: "test.yml"))
+        let configuration = try MonitorConfiguration(MonitorConfigFile.parse(yaml: yaml, file: "test.yml"))
         let log = CapturedLog()
         let runtime = try await MonitorRuntime.open(configuration: configuration, logger: log.logger)
 

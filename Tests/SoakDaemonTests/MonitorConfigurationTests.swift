@@ -1,3 +1,4 @@
+import ConfigSupport
 import Foundation
 import LeakDetection
 import MetricsScrape
@@ -58,7 +59,7 @@ final class MonitorConfigurationTests: XCTestCase {
         """
 
     func testEverySectionReachesTheDaemonSettings() throws {
-        let configuration = try MonitorConfiguration(SoakConfig.parse(yaml: Self.example, file: "soak.yml", checkFiles: false))
+        let configuration = try MonitorConfiguration(MonitorConfigFile.parse(yaml: Self.example, file: "soak.yml", checkFiles: false))
         XCTAssertEqual(configuration.databasePath, "/var/lib/soak/soak.db")
         XCTAssertEqual(configuration.store.flushIntervalSeconds, 5)
         XCTAssertEqual(configuration.store.rawRetentionMs, 30 * 86_400_000)
@@ -94,7 +95,7 @@ final class MonitorConfigurationTests: XCTestCase {
     }
 
     func testDefaultsWithoutTheDaemonSections() throws {
-        let configuration = try MonitorConfiguration(SoakConfig.parse(yaml: """
+        let configuration = try MonitorConfiguration(MonitorConfigFile.parse(yaml: """
             scrape_configs:
               - job_name: a
                 static_configs: [{targets: ["127.0.0.1:1"]}]

@@ -1,3 +1,5 @@
+import MonitorState
+import HTTPClient
 import Foundation
 import SeriesStore
 import XCTest
