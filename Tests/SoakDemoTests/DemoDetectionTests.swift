@@ -2,7 +2,8 @@ import SoakModel
 import LeakDetection
 import MetricsScrape
 import XCTest
-@testable import SoakDaemon
+@testable import SoakDemo
+import SoakDaemon
 
 /// The demo's promise, checked without waiting two minutes: the exporters' values, sampled once
 /// a second as the demo scrapes them and fed through the detector's time-compressed preset, raise
@@ -20,10 +21,8 @@ final class DemoDetectionTests: XCTestCase {
                 let parsed = try ExpositionParser.parse(Array(exporter.exposition(elapsedSeconds: Double(t)).utf8),
                                                         format: .prometheusText)
                 for sample in parsed.samples {
-                    var labels = Dictionary(uniqueKeysWithValues: sample.labels.map { ($0.name, $0.value) })
-                    labels["job"] = exporter.job
                     let name = "\(exporter.job) \(sample.name)"
-                    let key = LeakDetection.SeriesKey(name: sample.name, labels: labels)
+                    let key = SeriesKey(metric: sample.name, labels: sample.labels + [Label("job", exporter.job)])
                     let handle = handles[name] ?? bank.handle(for: key)
                     handles[name] = handle
                     guard let (_, event) = bank.observe(handle, timestampMs: startMs + Int64(t) * 1000, value: sample.value) else { continue }

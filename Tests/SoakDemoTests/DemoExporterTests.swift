@@ -3,7 +3,8 @@ import Foundation
 import Logging
 import MetricsScrape
 import XCTest
-@testable import SoakDaemon
+@testable import SoakDemo
+import SoakDaemon
 
 /// `soak demo`'s exporters: their shapes are the ones the demo promises, and they are served
 /// over real HTTP in a form our own scraper and parser accept.

@@ -1,7 +1,8 @@
 import SoakModel
 import Foundation
 import XCTest
-@testable import SoakDaemon
+@testable import SoakDemo
+import SoakDaemon
 
 final class DemoTerminalViewTests: XCTestCase {
     private func finding(_ job: String, _ metric: String, _ state: LeakVerdict, growth: Double,
