@@ -138,7 +138,7 @@ final class MonitorConfigurationTests: XCTestCase {
               profiles:
                 heap: http://elsewhere/debug/pprof/heap
             """
-        XCTAssertThrowsError(try SoakConfig.parse(yaml: yaml, file: "soak.yml")) { error in
+        XCTAssertThrowsError(try MonitorConfigFile.parse(yaml: yaml, file: "soak.yml")) { error in
             let lines = (error as? ConfigError)?.problems.map(\.description) ?? []
             XCTAssertEqual(lines, [
                 "soak.yml:5: storage.flush_intervall: unknown key",
@@ -153,5 +153,16 @@ final class MonitorConfigurationTests: XCTestCase {
                 "soak.yml:21: evidence.profiles: heap: \"http://elsewhere/debug/pprof/heap\" must be a path on the target's server, starting with /",
             ])
         }
+    }
+
+    func testExampleConfigIsValid() throws {
+        // The whole example (scrape and daemon sections) is read by the daemon's one reader.
+        let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("examples/soak.yml").path
+        let config = try MonitorConfigFile.load(path: example, checkFiles: false).scrape
+        XCTAssertEqual(config.scrapeConfigs.map(\.jobName), ["kube-apiserver", "kubelet", "cadvisor", "etcd", "kube-scheduler",
+                                                             "kube-controller-manager", "kube-proxy", "coredns", "loadgen"])
+        XCTAssertEqual(config.scrapeConfigs[3].kubernetesSDConfigs.first?.labelSelector, "component=etcd")
+        XCTAssertEqual(config.staticTargets().map(\.url), ["http://10.20.0.5:9100/metrics"])
     }
 }
