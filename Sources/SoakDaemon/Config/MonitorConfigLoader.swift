@@ -48,11 +48,12 @@ public struct MonitorConfigFile: Sendable {
         var config = MonitorConfigFile(scrape: scrape)
         if let storage = sections["storage"] { config.storage = reader.readStorage(storage) }
         if let detection = sections["detection"] { config.detection = reader.readDetection(detection) }
+        // Sections are read in this order so problems are listed as the file usually has them.
+        config.alerting.externalURL = ""
+        if let alerting = sections["alerting"] { config.alerting = reader.readAlerting(alerting, defaultExternalURL: "") }
         if let web = sections["web"] { config.web = reader.readWeb(web) }
-        config.alerting.externalURL = "http://\(config.web.listenAddress)"
-        if let alerting = sections["alerting"] {
-            config.alerting = reader.readAlerting(alerting, defaultExternalURL: config.alerting.externalURL)
-        }
+        // Without an `external_url`, links point at the web listener.
+        if config.alerting.externalURL.isEmpty { config.alerting.externalURL = "http://\(config.web.listenAddress)" }
         if let evidence = sections["evidence"] { config.evidence = reader.readEvidence(evidence) }
         reader.keepDetectionMetrics(config.detection, in: &config.scrape)
         if !log.problems.isEmpty { throw ConfigError(problems: log.problems) }
