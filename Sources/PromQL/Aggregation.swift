@@ -6,11 +6,11 @@ enum Aggregation {
         var value: Double
         var mean: Double
         var count: Double
-        var heap: [Sample]
+        var heap: [InstantSample]
     }
 
-    static func apply(_ op: AggregationOperator, _ samples: [Sample], parameter: Double,
-                      grouping: [String], without: Bool) throws(PromQLError) -> [Sample] {
+    static func apply(_ op: AggregationOperator, _ samples: [InstantSample], parameter: Double,
+                      grouping: [String], without: Bool) throws(PromQLError) -> [InstantSample] {
         var k = 0
         if op == .topk || op == .bottomk {
             guard parameter.isFinite || parameter.isNaN, abs(parameter) < 9.2e18 else {
@@ -22,7 +22,7 @@ enum Aggregation {
         let groupingSet = Set(grouping)
         let withoutSet = groupingSet.union([Labels.metricName])
         // topk keeps the smallest on top (NaN smallest); bottomk the largest (NaN "largest").
-        let heapLess: (Sample, Sample) -> Bool = op == .bottomk
+        let heapLess: (InstantSample, InstantSample) -> Bool = op == .bottomk
             ? { a, b in a.value.isNaN || a.value > b.value }
             : { a, b in a.value.isNaN || a.value < b.value }
 
@@ -40,13 +40,13 @@ enum Aggregation {
             update(&ordered[index], with: sample, op: op, k: k, less: heapLess)
         }
 
-        var out: [Sample] = []
+        var out: [InstantSample] = []
         for group in ordered {
             switch op {
-            case .sum, .min, .max: out.append(Sample(group.labels, group.value))
-            case .avg: out.append(Sample(group.labels, group.mean))
-            case .count: out.append(Sample(group.labels, group.count))
-            case .quantile: out.append(Sample(group.labels, Quantiles.quantile(parameter, group.heap.map(\.value))))
+            case .sum, .min, .max: out.append(InstantSample(group.labels, group.value))
+            case .avg: out.append(InstantSample(group.labels, group.mean))
+            case .count: out.append(InstantSample(group.labels, group.count))
+            case .quantile: out.append(InstantSample(group.labels, Quantiles.quantile(parameter, group.heap.map(\.value))))
             case .topk, .bottomk:
                 var heap = group.heap
                 if heap.count > 1 { GoSort.sort(&heap) { a, b in heapLess(b, a) } }
@@ -56,8 +56,8 @@ enum Aggregation {
         return out
     }
 
-    private static func update(_ group: inout Group, with sample: Sample, op: AggregationOperator, k: Int,
-                               less: (Sample, Sample) -> Bool) {
+    private static func update(_ group: inout Group, with sample: InstantSample, op: AggregationOperator, k: Int,
+                               less: (InstantSample, InstantSample) -> Bool) {
         let v = sample.value
         switch op {
         case .sum:

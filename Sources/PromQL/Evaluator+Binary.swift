@@ -50,9 +50,9 @@ extension Evaluator {
         }
     }
 
-    private static func vectorScalar(_ op: BinaryOperator, _ samples: [Sample], _ scalar: Double,
-                                     scalarOnLeft: Bool, returnBool: Bool) -> [Sample] {
-        var out: [Sample] = []
+    private static func vectorScalar(_ op: BinaryOperator, _ samples: [InstantSample], _ scalar: Double,
+                                     scalarOnLeft: Bool, returnBool: Bool) -> [InstantSample] {
+        var out: [InstantSample] = []
         out.reserveCapacity(samples.count)
         for sample in samples {
             let (l, r) = scalarOnLeft ? (scalar, sample.value) : (sample.value, scalar)
@@ -65,7 +65,7 @@ extension Evaluator {
             }
             guard keep else { continue }
             let labels = op.dropsMetricName || returnBool ? sample.labels.droppingMetricName() : sample.labels
-            out.append(Sample(labels, value))
+            out.append(InstantSample(labels, value))
         }
         return out
     }
@@ -76,30 +76,30 @@ extension Evaluator {
         return labels.removing(Set(matching.labels + [Labels.metricName]))
     }
 
-    private static func setAnd(_ lhs: [Sample], _ rhs: [Sample], _ matching: VectorMatching) -> [Sample] {
+    private static func setAnd(_ lhs: [InstantSample], _ rhs: [InstantSample], _ matching: VectorMatching) -> [InstantSample] {
         let right = Set(rhs.map { signature($0.labels, matching) })
         return lhs.filter { right.contains(signature($0.labels, matching)) }
     }
 
-    private static func setOr(_ lhs: [Sample], _ rhs: [Sample], _ matching: VectorMatching) -> [Sample] {
+    private static func setOr(_ lhs: [InstantSample], _ rhs: [InstantSample], _ matching: VectorMatching) -> [InstantSample] {
         let left = Set(lhs.map { signature($0.labels, matching) })
         return lhs + rhs.filter { !left.contains(signature($0.labels, matching)) }
     }
 
-    private static func setUnless(_ lhs: [Sample], _ rhs: [Sample], _ matching: VectorMatching) -> [Sample] {
+    private static func setUnless(_ lhs: [InstantSample], _ rhs: [InstantSample], _ matching: VectorMatching) -> [InstantSample] {
         let right = Set(rhs.map { signature($0.labels, matching) })
         return lhs.filter { !right.contains(signature($0.labels, matching)) }
     }
 
     /// Arithmetic and comparison between two vectors (Prometheus' `VectorBinop`).
-    private static func vectorVector(_ op: BinaryOperator, _ lhsIn: [Sample], _ rhsIn: [Sample],
-                                     _ matching: VectorMatching, returnBool: Bool) throws(PromQLError) -> [Sample] {
+    private static func vectorVector(_ op: BinaryOperator, _ lhsIn: [InstantSample], _ rhsIn: [InstantSample],
+                                     _ matching: VectorMatching, returnBool: Bool) throws(PromQLError) -> [InstantSample] {
         if lhsIn.isEmpty || rhsIn.isEmpty { return [] }
         // For group_right the right side is the "many" side: swap so the "one" side is always `rhs`.
         let swapped = matching.cardinality == .oneToMany
         let (lhs, rhs) = swapped ? (rhsIn, lhsIn) : (lhsIn, rhsIn)
 
-        var oneSide: [Labels: Sample] = [:]
+        var oneSide: [Labels: InstantSample] = [:]
         for sample in rhs {
             let sig = signature(sample.labels, matching)
             if let duplicate = oneSide[sig] {
@@ -112,7 +112,7 @@ extension Evaluator {
 
         var matchedOneToOne = Set<Labels>()
         var inserted: [Labels: Set<Labels>] = [:]
-        var out: [Sample] = []
+        var out: [InstantSample] = []
         for sample in lhs {
             let sig = signature(sample.labels, matching)
             guard let match = oneSide[sig] else { continue }
@@ -132,7 +132,7 @@ extension Evaluator {
             } else if !inserted[sig, default: []].insert(labels).inserted {
                 throw PromQLError(.execution, "multiple matches for labels: grouping labels must ensure unique matches")
             }
-            out.append(Sample(labels, value))
+            out.append(InstantSample(labels, value))
         }
         return out
     }

@@ -56,7 +56,7 @@ struct Evaluator {
     }
 
     /// Fails on two samples with one label set (Prometheus: "vector cannot contain metrics with the same labelset").
-    static func checkUnique(_ samples: [Sample]) throws(PromQLError) {
+    static func checkUnique(_ samples: [InstantSample]) throws(PromQLError) {
         guard samples.count > 1 else { return }
         var seen = Set<Labels>(minimumCapacity: samples.count)
         for sample in samples where !seen.insert(sample.labels).inserted {
@@ -77,7 +77,7 @@ struct Evaluator {
             switch try eval(inner, at: ts) {
             case .scalar(let value): return .scalar(-value)
             case .vector(let samples):
-                return .vector(samples.map { Sample($0.labels.droppingMetricName(), -$0.value) })
+                return .vector(samples.map { InstantSample($0.labels.droppingMetricName(), -$0.value) })
             default: throw PromQLError(.execution, "unary minus on a non-numeric value")
             }
         case .binary(let op, let lhs, let rhs, let matching, let returnBool):
@@ -106,15 +106,15 @@ struct Evaluator {
     }
 
     /// The newest non-stale sample of each series within the lookback window.
-    private func instantSamples(_ selector: VectorSelector, at ts: Int64) -> [Sample] {
+    private func instantSamples(_ selector: VectorSelector, at ts: Int64) -> [InstantSample] {
         let reference = ts - selector.offsetMs
-        var out: [Sample] = []
+        var out: [InstantSample] = []
         for series in loaded[selector.position] ?? [] {
             let index = series.points.partitioningIndex { $0.timestampMs > reference } - 1
             guard index >= 0 else { continue }
             let point = series.points[index]
             guard point.timestampMs >= reference - lookbackDeltaMs, !Point.isStale(point.value) else { continue }
-            out.append(Sample(series.labels, point.value))
+            out.append(InstantSample(series.labels, point.value))
         }
         return out
     }

@@ -1,3 +1,5 @@
+import SoakModel
+
 /// A label matcher of a PromQL selector: `name="v"`, `name!="v"`, `name=~"re"`, `name!~"re"`.
 ///
 /// As in Prometheus, an absent label matches as the empty string and regular expressions are
@@ -23,7 +25,12 @@ public struct LabelMatcher: Sendable, Hashable, CustomStringConvertible {
         self.value = value
         switch kind {
         case .equal, .notEqual: regex = nil
-        case .matchesRegex, .notMatchesRegex: regex = try AnchoredRegex(value)
+        case .matchesRegex, .notMatchesRegex:
+            do {
+                regex = try AnchoredRegex(value)
+            } catch {
+                throw PromQLError(.badData, error.description)
+            }
         }
     }
 
@@ -53,22 +60,4 @@ public struct LabelMatcher: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String { "\(name)\(kind.rawValue)\"\(Lexer.quoted(value))\"" }
-}
-
-/// A regular expression that must match a whole string (`^(?:re)$`, as Prometheus anchors).
-struct AnchoredRegex: @unchecked Sendable {
-    // `Regex<AnyRegexOutput>` is immutable once built; matching does not mutate it.
-    let regex: Regex<AnyRegexOutput>
-
-    init(_ pattern: String) throws(PromQLError) {
-        do {
-            regex = try Regex("^(?:" + pattern + ")$").matchingSemantics(.unicodeScalar)
-        } catch {
-            throw PromQLError(.badData, "invalid regular expression \"\(pattern)\": \(error)")
-        }
-    }
-
-    func matches(_ text: String) -> Bool {
-        (try? regex.wholeMatch(in: text)) != nil
-    }
 }

@@ -1,18 +1,4 @@
-/// One label of a PromQL series: a name and a value. `__name__` is an ordinary label here,
-/// as in Prometheus' `labels.Labels`.
-public struct Label: Hashable, Sendable, Comparable {
-    public var name: String
-    public var value: String
-
-    public init(_ name: String, _ value: String) {
-        self.name = name
-        self.value = value
-    }
-
-    public static func < (lhs: Label, rhs: Label) -> Bool {
-        lhs.name != rhs.name ? lhs.name < rhs.name : lhs.value < rhs.value
-    }
-}
+import SoakModel
 
 /// A series' label set, metric name included as `__name__`, sorted by name, without empty values.
 ///

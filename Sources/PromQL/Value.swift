@@ -16,8 +16,9 @@ public struct Point: Sendable, Equatable {
     public static func isStale(_ value: Double) -> Bool { value.bitPattern == staleNaN.bitPattern }
 }
 
-/// One element of an instant vector.
-public struct Sample: Sendable, Equatable {
+/// One element of an instant vector: a label set and its value at the evaluation time
+/// (Prometheus' `promql.Sample`; named apart from `SoakModel.Sample`, a scraped sample).
+public struct InstantSample: Sendable, Equatable {
     public var labels: Labels
     public var value: Double
 
@@ -42,7 +43,7 @@ public struct Series: Sendable, Equatable {
 public enum Value: Sendable {
     case scalar(Double)
     case string(String)
-    case vector([Sample])
+    case vector([InstantSample])
     case matrix([Series])
 
     public var type: ValueType {

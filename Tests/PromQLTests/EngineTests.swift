@@ -1,4 +1,5 @@
 import PromQL
+import SoakModel
 import XCTest
 
 final class EngineTests: XCTestCase {

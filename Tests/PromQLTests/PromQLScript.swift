@@ -1,5 +1,6 @@
 import Foundation
 import PromQL
+import SoakModel
 
 /// Runs Prometheus' PromQL test-script format (promql/test.go at v2.42): `load <step>` with
 /// series descriptions (`0+10x10`, `_x3`, `stale`), `clear`, and `eval[_fail|_ordered] instant
@@ -116,10 +117,10 @@ struct PromQLScript {
         do {
             let matrix = try engine.rangeQuery(command.query, startMs: command.atMs - 60_000,
                                                endMs: command.atMs + 60_000, stepMs: 60_000)
-            var samples: [Sample] = []
+            var samples: [InstantSample] = []
             for series in matrix {
                 if let point = series.points.first(where: { $0.timestampMs == command.atMs }) {
-                    samples.append(Sample(series.labels, point.value))
+                    samples.append(InstantSample(series.labels, point.value))
                 }
             }
             let rangeValue: Value = if case .scalar = result { .scalar(samples.first?.value ?? .nan) } else { .vector(samples) }

@@ -1,6 +1,8 @@
 import Foundation
 import PromQL
+import MonitorState
 import SeriesStore
+import SoakModel
 import XCTest
 @testable import SoakDaemon
 
@@ -168,7 +170,7 @@ final class PrometheusAPITests: XCTestCase {
             let store = try SeriesStore(path: path)
             for i in 0..<240 {
                 for pod in ["a", "b"] {
-                    _ = try store.append(metric: "go_goroutines", labels: [SeriesLabel("pod", pod)],
+                    _ = try store.append(metric: "go_goroutines", labels: [Label("pod", pod)],
                                          timestampMs: Self.t0 + Int64(i) * 15_000, value: pod == "a" ? Double(100 + i) : 50)
                 }
             }

@@ -3,6 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import PromQL
+import MonitorState
 import SeriesStore
 import SoakDaemon
 import XCTest
