@@ -13,7 +13,7 @@ extension MonitorDatabase: PrometheusReadSource {
             do {
                 for stored in try store.samples(matching: selector, fromMs: selection.startMs, toMs: selection.endMs) {
                     let labels = Self.labels(of: stored.series.key)
-                            guard PromQL.LabelMatcher.all(selection.matchers, match: labels) else { continue }
+                            guard LabelMatcher.allMatch(selection.matchers, match: labels) else { continue }
                     var points: [Point] = []
                     points.reserveCapacity(stored.count)
                     for index in 0..<stored.count {
@@ -29,13 +29,13 @@ extension MonitorDatabase: PrometheusReadSource {
         return out
     }
 
-    public func series(matching selectors: [[PromQL.LabelMatcher]], startMs: Int64, endMs: Int64) throws(PromQLError) -> [Labels] {
+    public func series(matching selectors: [[LabelMatcher]], startMs: Int64, endMs: Int64) throws(PromQLError) -> [Labels] {
         var found = Set<Labels>()
         for matchers in selectors.isEmpty ? [[]] : selectors {
             let selector = Self.storeSelector(matchers)
             for ref in store.series(matching: selector) {
                 let labels = Self.labels(of: ref.key)
-                guard PromQL.LabelMatcher.all(matchers, match: labels) else { continue }
+                guard LabelMatcher.allMatch(matchers, match: labels) else { continue }
                 // Only series with samples in the range, as Prometheus answers.
                 if startMs > Int64.min / 4 || endMs < Int64.max / 4 {
                     guard let samples = try? store.samples(of: ref.id, fromMs: startMs, toMs: endMs), samples.count > 0 else { continue }
@@ -56,8 +56,8 @@ extension MonitorDatabase: PrometheusReadSource {
 
     /// What the store can narrow by itself: the exact metric name when a matcher pins it (its
     /// name index); PromQL's matchers then decide on every label.
-    private static func storeSelector(_ matchers: [PromQL.LabelMatcher]) -> SeriesSelector {
-        if let name = matchers.first(where: { $0.name == Labels.metricName && $0.kind == .equal })?.value {
+    private static func storeSelector(_ matchers: [LabelMatcher]) -> SeriesSelector {
+        if let name = matchers.first(where: { $0.name == Labels.metricName && $0.op == .equal })?.value {
             return .metric(name)
         }
         return .all

@@ -1,3 +1,5 @@
+import SoakModel
+
 /// The four PromQL value types, as the type checker and the API's `resultType` name them.
 public enum ValueType: String, Sendable {
     case scalar

@@ -84,3 +84,10 @@ public struct Labels: Hashable, Sendable, Comparable, CustomStringConvertible {
         return out + "}"
     }
 }
+
+extension LabelMatcher {
+    /// Whether every matcher in `matchers` accepts `labels` (absent labels match as "").
+    public static func allMatch(_ matchers: [LabelMatcher], match labels: Labels) -> Bool {
+        matchers.allSatisfy { $0.matches(labels[$0.name]) }
+    }
+}

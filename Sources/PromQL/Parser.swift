@@ -1,3 +1,5 @@
+import SoakModel
+
 /// Parses PromQL text into an `Expr`, type-checking it as Prometheus' parser does.
 ///
 /// Errors carry `line:column` of the offending token (`1:14: parse error: …`). Constructs
@@ -254,7 +256,7 @@ public struct Parser {
 
     private mutating func parseSelector(name: String?, at offset: Int) throws(PromQLError) -> VectorSelector {
         var matchers: [LabelMatcher] = []
-        if let name { matchers.append(try LabelMatcher(Labels.metricName, .equal, name)) }
+        if let name { matchers.append(try! LabelMatcher(Labels.metricName, .equal, name)) }  // equality never throws
         if isOp("{") {
             _ = advance()
             while !isOp("}") {
@@ -263,7 +265,7 @@ public struct Parser {
                     throw unexpected(labelToken, "in label matching, expected label")
                 }
                 _ = advance()
-                guard case .op(let opText) = current.kind, let kind = LabelMatcher.Kind(rawValue: opText) else {
+                guard case .op(let opText) = current.kind, let kind = LabelMatcher.Operator(rawValue: opText) else {
                     throw unexpected(current, "in label matching, expected one of \"=\", \"!=\", \"=~\", \"!~\"")
                 }
                 _ = advance()
@@ -275,7 +277,7 @@ public struct Parser {
                 do {
                     matchers.append(try LabelMatcher(label, kind, value))
                 } catch {
-                    throw fail(error.message, at: valueToken.offset)
+                    throw fail(error.description, at: valueToken.offset)
                 }
                 if isOp(",") {
                     _ = advance()

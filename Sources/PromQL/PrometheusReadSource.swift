@@ -1,3 +1,5 @@
+import SoakModel
+
 /// Metadata of one metric family, as `/api/v1/metadata` lists it.
 public struct MetricMetadata: Sendable, Hashable {
     /// Prometheus' type name: `counter`, `gauge`, `histogram`, `summary`, `unknown`…
@@ -49,7 +51,7 @@ public struct StorageReadSource<Storage: SampleStorage>: PrometheusReadSource {
     }
 
     public func series(matching selectors: [[LabelMatcher]], startMs: Int64, endMs: Int64) async throws(PromQLError) -> [Labels] {
-        let everything = [try LabelMatcher(Labels.metricName, .matchesRegex, ".+")]
+        let everything = [try! LabelMatcher(Labels.metricName, .matchesRegex, ".+")]  // a valid pattern
         var found = Set<Labels>()
         for matchers in selectors.isEmpty ? [everything] : selectors {
             for series in try storage.select(matchers, startMs: startMs, endMs: endMs, hints: SelectHints()) {

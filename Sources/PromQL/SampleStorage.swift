@@ -1,3 +1,5 @@
+import SoakModel
+
 /// What the engine knows about why it selects, so storage can answer from a cheaper source
 /// (SoakMonitor's store answers long `*_over_time` ranges from 5-minute rollups).
 public struct SelectHints: Sendable, Hashable {
@@ -52,7 +54,7 @@ public struct MemoryStorage: SampleStorage {
 
     public func select(_ matchers: [LabelMatcher], startMs: Int64, endMs: Int64, hints: SelectHints) -> [Series] {
         var out: [Series] = []
-        for (labels, points) in series where LabelMatcher.all(matchers, match: labels) {
+        for (labels, points) in series where LabelMatcher.allMatch(matchers, match: labels) {
             let lower = points.partitioningIndex { $0.timestampMs >= startMs }
             let upper = points.partitioningIndex { $0.timestampMs > endMs }
             if lower < upper { out.append(Series(labels, Array(points[lower..<upper]))) }

@@ -1,3 +1,5 @@
+import SoakModel
+
 /// One read a query needs from storage: the series matching `matchers` with points in
 /// `[startMs, endMs]`.
 ///

@@ -101,7 +101,7 @@ final class PrometheusAPITests: XCTestCase {
                     status: 422, type: "execution", contains: "many-to-one matching must be explicit")
         await check(.series, "", status: 400, type: "bad_data", contains: "no match[] parameter provided")
         // Nothing stored changed: the same series and points as before the bad requests.
-        let everything = [try PromQL.LabelMatcher("__name__", .matchesRegex, ".+")]
+        let everything = [try LabelMatcher("__name__", .matchesRegex, ".+")]
         let before = try source.storage.select(everything, startMs: .min / 4, endMs: .max / 4, hints: SelectHints())
         let after = try await source.fetch([Selection(matchers: everything, startMs: .min / 4, endMs: .max / 4, hints: SelectHints())])
         XCTAssertEqual(before, after[0])
