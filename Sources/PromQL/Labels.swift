@@ -80,7 +80,7 @@ public struct Labels: Hashable, Sendable, Comparable, CustomStringConvertible {
         let rest = labels.filter { $0.name != Self.metricName }
         if rest.isEmpty && !out.isEmpty { return out }
         out += "{"
-        out += rest.map { "\($0.name)=\"\(Lexer.quoted($0.value))\"" }.joined(separator: ", ")
+        out += rest.map { "\($0.name)=\"\(QuotedText.escaped($0.value))\"" }.joined(separator: ", ")
         return out + "}"
     }
 }

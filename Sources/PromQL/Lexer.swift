@@ -174,18 +174,4 @@ struct Lexer {
         }
         throw fail("unterminated quoted string", at: start)
     }
-
-    /// `value` escaped for a double-quoted PromQL string (`\\`, `\"`, `\n`).
-    static func quoted(_ value: String) -> String {
-        var out = ""
-        for c in value {
-            switch c {
-            case "\\": out += "\\\\"
-            case "\"": out += "\\\""
-            case "\n": out += "\\n"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
 }
