@@ -6,7 +6,11 @@ public enum PromDuration {
         ("m", 60_000), ("s", 1000), ("ms", 1),
     ]
 
-    /// Milliseconds, or nil when `text` is not a Prometheus duration.
+    /// The longest duration Prometheus accepts: Go's `time.Duration` (int64 nanoseconds, ≈ 292
+    /// years). Bounding it also keeps every `t - offset - range` far from Int64 overflow.
+    public static let maxMilliseconds: Int64 = Int64.max / 1_000_000
+
+    /// Milliseconds, or nil when `text` is not a Prometheus duration (or longer than ≈ 292 years).
     public static func milliseconds(_ text: String) -> Int64? {
         if text == "0" { return 0 }
         var scalars = Substring(text)
@@ -31,6 +35,7 @@ public enum PromDuration {
             let (product, overflow) = number.multipliedReportingOverflow(by: units[index].1)
             guard !overflow else { return nil }
             total += product
+            guard total <= maxMilliseconds else { return nil }
         }
         return total
     }

@@ -100,6 +100,12 @@ final class PrometheusAPITests: XCTestCase {
         await check(.query, "query=process_resident_memory_bytes%20%2B%20on()%20etcd_requests_total&time=1795001000",
                     status: 422, type: "execution", contains: "many-to-one matching must be explicit")
         await check(.series, "", status: 400, type: "bad_data", contains: "no match[] parameter provided")
+        // Extremes never trap on Int64 arithmetic: refused or answered.
+        await check(.query, "query=up%20offset%209223372036854775807ms", status: 400, type: "bad_data", contains: "bad duration")
+        await check(.query, "query=up&time=-9e15", status: 400, type: "bad_data", contains: "invalid parameter \"time\"")
+        await check(.queryRange, "query=up&start=0&end=1&step=1e300", status: 400, type: "bad_data", contains: "invalid parameter \"step\"")
+        let farOffset = await api.handle(.query, query: "query=rate(up%5B292y%5D%20offset%20-292y)&time=9.1e12", formBody: nil)
+        XCTAssertEqual(farOffset.status, 200, farOffset.body)
         // Nothing stored changed: the same series and points as before the bad requests.
         let everything = [try LabelMatcher("__name__", .matchesRegex, ".+")]
         let before = try source.storage.select(everything, startMs: .min / 4, endMs: .max / 4, hints: SelectHints())

@@ -47,10 +47,13 @@ struct APIParameters: Sendable {
         return ms
     }
 
+    /// Times beyond ±9.2e12 s (year ±292,000) are refused, so no time arithmetic can overflow.
+    static let maxAbsoluteSeconds = 9.2e12
+
     /// Prometheus' `parseTime`: a float of Unix seconds (rounded to the millisecond), else RFC 3339.
     static func parseTime(_ text: String) -> Int64? {
         if let seconds = Double(text), seconds.isFinite {
-            guard abs(seconds) < 9.2e15 else { return nil }
+            guard abs(seconds) < maxAbsoluteSeconds else { return nil }
             return Int64((seconds * 1000).rounded())
         }
         let formatter = ISO8601DateFormatter()
@@ -64,7 +67,7 @@ struct APIParameters: Sendable {
     /// Prometheus' `parseDuration`: float seconds, else `model.ParseDuration`.
     static func parseDuration(_ text: String) -> Int64? {
         if let seconds = Double(text), seconds.isFinite {
-            guard abs(seconds) < 9.2e15 else { return nil }
+            guard abs(seconds) * 1000 <= Double(PromDuration.maxMilliseconds) else { return nil }
             return Int64((seconds * 1000).rounded())
         }
         return PromDuration.milliseconds(text)
