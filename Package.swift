@@ -130,6 +130,12 @@ let package = Package(
             dependencies: ["MetricsScrape"],
             path: "Fuzz/ExpositionFuzz"
         ),
+        // `make fuzz-promql`: libFuzzer entry point for the PromQL parser and evaluator.
+        .executableTarget(
+            name: "PromQLFuzz",
+            dependencies: ["PromQL"],
+            path: "Fuzz/PromQLFuzz"
+        ),
         .testTarget(
             name: "MetricsScrapeTests",
             dependencies: ["SoakModel", "HTTPClient", "ConfigSupport", "MetricsScrape", .product(name: "Logging", package: "swift-log")]
