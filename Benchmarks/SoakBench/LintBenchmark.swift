@@ -8,7 +8,7 @@ import MetricsScrape
 /// exposition built from the real dumps in ../shared/testdata/k8s-dumps (MB/s of wall and CPU
 /// time, peak RSS), beside the bare parser in process on the same bytes and Prometheus'
 /// `promtool check metrics` (reads standard input) as the peer. `--soak PATH` lints with another
-/// build; `--no-promtool` skips the peer; `--megabytes N` sets the size (100).
+/// build; `--no-promtool` skips the peer; `--megabytes N` sets the size (100); `--keep` keeps the file.
 ///
 /// The file: every dump that parses alone, its families merged by name (one `# HELP`/`# TYPE`
 /// each, as the text format requires), each sample repeated for N replicas with
@@ -18,7 +18,9 @@ func runLintBenchmarks(arguments: [String]) {
     do {
         let directory = "/tmp/soakbench-lint-\(getpid())"
         mkdir(directory, 0o755)
-        defer { unlink(directory + "/k8s.prom"); rmdir(directory) }
+        // `--keep` leaves the exposition for profiling (`perf record soak lint FILE`).
+        let keep = arguments.contains("--keep")
+        defer { if keep { print("exposition kept: \(directory)/k8s.prom") } else { unlink(directory + "/k8s.prom"); rmdir(directory) } }
         let megabytes = Int(option("--megabytes", in: arguments) ?? "100") ?? 100
         let path = directory + "/k8s.prom"
         let built = try LintCorpus.write(to: path, targetBytes: megabytes * 1_000_000)

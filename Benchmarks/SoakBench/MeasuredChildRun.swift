@@ -3,8 +3,12 @@ import Glibc
 #endif
 import Foundation
 
-/// What one whole-process run of a command cost: wall time, its own CPU time and peak RSS
-/// (`wait4`'s rusage of exactly that child), its exit status and what it printed.
+/// What one whole-process run of a command cost: wall time, its own CPU time (`wait4`'s rusage
+/// of exactly that child), peak RSS, its exit status and what it printed.
+///
+/// Peak RSS is the child's `VmHWM` from /proc, read every 2 ms until it exits, not rusage's
+/// `ru_maxrss`: Linux carries the high-water mark of the memory a process had before `exec` into
+/// it, so a spawned child would report the benchmark's own RSS (hundreds of MB of test input).
 struct MeasuredChildRun {
     var wallSeconds: Double
     var cpuSeconds: Double
@@ -31,15 +35,29 @@ struct MeasuredChildRun {
         guard spawned == 0 else { throw BenchError("cannot start \(path): \(String(cString: strerror(spawned)))") }
         var status: Int32 = 0
         var usage = rusage()
-        while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
+        var peakKiB = 0.0
+        while true {
+            if let hwm = residentHighWaterKiB(pid) { peakKiB = max(peakKiB, hwm) }
+            let reaped = wait4(pid, &status, WNOHANG, &usage)
+            if reaped == pid { break }
+            if reaped < 0 && errno != EINTR { break }
+            usleep(2_000)
+        }
         let wall = monotonicSeconds() - start
         let cpu = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
             + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
         let exited = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
-        return MeasuredChildRun(wallSeconds: wall, cpuSeconds: cpu, maxRSSBytes: Double(usage.ru_maxrss) * 1024,
+        return MeasuredChildRun(wallSeconds: wall, cpuSeconds: cpu, maxRSSBytes: peakKiB * 1024,
                                 exitStatus: exited, output: output)
     }
+}
+
+/// `VmHWM` (peak resident set of the current program image) of `pid`, in KiB.
+private func residentHighWaterKiB(_ pid: pid_t) -> Double? {
+    guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+          let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return nil }
+    return Double(String(line.dropFirst("VmHWM:".count).filter(\.isNumber)))
 }
 
 /// `name` in the folder of the running executable (`.build/release/soak` beside SoakBench).

@@ -75,15 +75,20 @@ public struct ExpositionSummary: ExpositionVisitor {
         var fingerprint = SeriesFingerprinter()
         fingerprint.add(sample.nameBytes)
         if labels.count > 0 {
-            order.removeAll(keepingCapacity: true)
-            for index in 0..<labels.count { order.append(index) }
             // Expositions list labels sorted almost always: one pass checks, insertion sort otherwise.
             var sorted = true
             for index in 1..<max(1, labels.count) where Self.precedes(labels.nameBytes(at: index), labels.nameBytes(at: index - 1)) {
                 sorted = false
                 break
             }
-            if !sorted {
+            if sorted {
+                for index in 0..<labels.count {
+                    fingerprint.add(labels.nameBytes(at: index))
+                    fingerprint.add(labels.rawValueBytes(at: index))
+                }
+            } else {
+                order.removeAll(keepingCapacity: true)
+                for index in 0..<labels.count { order.append(index) }
                 for i in 1..<order.count {
                     var j = i
                     while j > 0, Self.precedes(labels.nameBytes(at: order[j]), labels.nameBytes(at: order[j - 1])) {
@@ -91,10 +96,10 @@ public struct ExpositionSummary: ExpositionVisitor {
                         j -= 1
                     }
                 }
-            }
-            for index in order {
-                fingerprint.add(labels.nameBytes(at: index))
-                fingerprint.add(labels.rawValueBytes(at: index))
+                for index in order {
+                    fingerprint.add(labels.nameBytes(at: index))
+                    fingerprint.add(labels.rawValueBytes(at: index))
+                }
             }
         }
         if seriesSeen.insert(fingerprint.finish()) {

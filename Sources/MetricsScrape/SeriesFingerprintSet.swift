@@ -12,15 +12,14 @@ struct SeriesFingerprintSet {
         var low: UInt64
     }
 
+    /// Open addressing, linear probing; an all-zero slot is empty (fingerprints never are).
     private var slots: [Fingerprint]
-    private var occupied: [Bool]
     private(set) var count = 0
 
     init(capacity: Int = 1024) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
         slots = Array(repeating: Fingerprint(high: 0, low: 0), count: size)
-        occupied = Array(repeating: false, count: size)
     }
 
     /// Adds `fingerprint`; true when it was not there yet.
@@ -28,24 +27,26 @@ struct SeriesFingerprintSet {
     mutating func insert(_ fingerprint: Fingerprint) -> Bool {
         if (count + 1) * 4 > slots.count * 3 { grow() }
         let mask = slots.count - 1
-        var index = Int(truncatingIfNeeded: fingerprint.low) & mask
-        while occupied[index] {
-            if slots[index] == fingerprint { return false }
-            index = (index + 1) & mask
+        var index = Int(truncatingIfNeeded: fingerprint.high) & mask
+        return slots.withUnsafeMutableBufferPointer { table in
+            while true {
+                let slot = table[index]
+                if slot.low == 0 && slot.high == 0 {
+                    table[index] = fingerprint
+                    count += 1
+                    return true
+                }
+                if slot == fingerprint { return false }
+                index = (index + 1) & mask
+            }
         }
-        occupied[index] = true
-        slots[index] = fingerprint
-        count += 1
-        return true
     }
 
     private mutating func grow() {
         let old = slots
-        let wasOccupied = occupied
         slots = Array(repeating: Fingerprint(high: 0, low: 0), count: old.count * 2)
-        occupied = Array(repeating: false, count: old.count * 2)
         count = 0
-        for index in old.indices where wasOccupied[index] { _ = insert(old[index]) }
+        for fingerprint in old where fingerprint.low != 0 || fingerprint.high != 0 { _ = insert(fingerprint) }
     }
 }
 
@@ -88,7 +89,7 @@ struct SeriesFingerprinter {
 
     /// The fingerprint of everything added.
     func finish() -> SeriesFingerprintSet.Fingerprint {
-        SeriesFingerprintSet.Fingerprint(high: Self.fmix(high), low: Self.fmix(low))
+        SeriesFingerprintSet.Fingerprint(high: Self.fmix(high), low: Self.fmix(low) | 1)  // never all zero: 127 bits
     }
 
     @inline(__always)

@@ -91,32 +91,56 @@ final class DecimalCodecPropertyTests: XCTestCase {
         }
     }
 
-    func testScaledIntegerCodecRoundTripsEveryBucketBoundary() throws {
+    func testIntegerColumnCodecRoundTripsEveryOrderParameterAndEscape() {
         var values: [Int64] = [0, 1, -1, 8, 9, -7, -8, 128, 129, -127, -128, 8192, 8193, -8191, -8192,
-                               2_097_152, 2_097_153, -2_097_151, -2_097_152, .max, .min, 1 << 53, -(1 << 53)]
+                               .max, .min, 1 << 53, -(1 << 53), .max, .min, 0]
         var rng = SeededGenerator(seed: 10)
         for _ in 0..<2_000 { values.append(Int64(bitPattern: rng.next()) >> Int64(rng.next() % 64)) }
+        let rawAt: Set<Int> = [3, 500, 1_999]
         for order in [1, 2] {
-            var writer = BitWriter()
-            var codec = ScaledIntegerCodec(order: order)
-            var estimated = 0
-            for value in values {
-                estimated += ScaledIntegerCodec.bitCount(ofCode: codec.code(for: value))
-                codec.encode(value, into: &writer)
-            }
-            XCTAssertEqual(writer.bitCount, estimated, "bitCount agrees with what encode writes")
-            var bytes: [UInt8] = []
-            writer.appendPaddedBytes(to: &bytes)
-            bytes.withUnsafeBytes { raw in
-                var reader = BitReader(raw)
-                var decoder = ScaledIntegerCodec(order: order)
-                for value in values {
-                    guard case .integer(let decoded) = decoder.decode(from: &reader) else { return XCTFail("raw escape") }
-                    XCTAssertEqual(decoded, value, "order \(order)")
+            for k in [0, 1, 5, 13, 40, 62] {
+                var writer = BitWriter()
+                var codec = IntegerColumnCodec(order: order, k: k)
+                var estimated = 0
+                for (index, value) in values.enumerated() {
+                    if rawAt.contains(index) {
+                        IntegerColumnCodec.encodeRaw(staleMarkerBits, into: &writer)
+                        estimated += 85
+                    }
+                    estimated += IntegerColumnCodec.bitCount(ofZigzag: codec.zigzagCode(for: value), k: k)
+                    codec.encode(value, into: &writer)
                 }
-                XCTAssertFalse(reader.overran)
+                XCTAssertEqual(writer.bitCount, estimated, "bitCount agrees with what encode writes")
+                var bytes: [UInt8] = []
+                writer.appendPaddedBytes(to: &bytes)
+                bytes.withUnsafeBytes { raw in
+                    var reader = BitReader(raw)
+                    var decoder = IntegerColumnCodec(order: order, k: k)
+                    for (index, value) in values.enumerated() {
+                        if rawAt.contains(index) {
+                            guard case .raw(let bits) = decoder.decode(from: &reader) else { return XCTFail("escape lost") }
+                            XCTAssertEqual(bits, staleMarkerBits)
+                        }
+                        guard case .integer(let decoded) = decoder.decode(from: &reader) else { return XCTFail("raw escape") }
+                        XCTAssertEqual(decoded, value, "order \(order) k \(k)")
+                    }
+                    XCTAssertFalse(reader.overran)
+                }
             }
         }
+    }
+
+    func testRiceParameterFollowsTheNoise() {
+        var rng = SeededGenerator(seed: 13)
+        let constant = [Int64](repeating: 42, count: 240)
+        XCTAssertEqual(IntegerColumnCodec.bestParameters(constant).k, 0)
+        var level: Int64 = 500_000
+        let noisy = (0..<240).map { _ -> Int64 in level + Int64(rng.next() % 6_001) - 3_000 }
+        let parameters = IntegerColumnCodec.bestParameters(noisy)
+        XCTAssertEqual(parameters.order, 1, "white noise: deltas beat delta-of-delta")
+        XCTAssertTrue((10...13).contains(parameters.k), "k \(parameters.k)")
+        let counter = (0..<240).map { _ -> Int64 in level += 1_000 + Int64(rng.next() % 3); return level }
+        XCTAssertEqual(IntegerColumnCodec.bestParameters(counter).order, 2, "steady rate: delta-of-delta")
     }
 
     func testDecimalRollupsMatchRawAggregates() throws {

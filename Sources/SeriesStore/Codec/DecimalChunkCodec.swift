@@ -1,53 +1,57 @@
-/// Chunk encoding 2, "decimal": the timestamps as in Gorilla v1, the values as integer mantissas
-/// of one decimal scale per chunk (`DecimalScaling`), coded by `ScaledIntegerCodec`.
+/// Chunk encoding 2, "decimal": values as integer mantissas of one decimal scale per chunk
+/// (`DecimalScaling`) in Rice code (`IntegerColumnCodec`); timestamps as Gorilla v1 codes, or not
+/// at all when the chunk's samples are exactly evenly spaced (a scraper stamping its schedule):
 ///
 /// ```
 /// byte 0      encoding: 2 = decimal
 /// varint      sample count n (LEB128)
 /// byte        scale s (Int8): value = mantissa / 10^s
 /// byte        order: 1 = mantissa deltas, 2 = delta-of-delta
-/// bit stream  n × (timestamp code, mantissa code or escaped raw bits), MSB first, zero-padded
+/// byte        Rice parameter k
+/// byte        flags: bit 0 = regular timestamps
+/// (regular)   varint zigzag first timestamp (ms), varint zigzag interval (ms)
+/// bit stream  n × ([timestamp code unless regular,] mantissa code or escaped raw bits), MSB first
 /// ```
 ///
 /// Sealed chunks are written in whichever of encodings 1 and 2 is smaller (`SealedChunkCoding`);
 /// open chunks stay Gorilla v1, which can grow a sample at a time.
 enum DecimalChunkCodec {
     static let encoding: UInt8 = 2
+    static let regularTimestamps: UInt8 = 1
 
     /// The chunk bytes of `timestampsMs` (non-decreasing) and the values `scaling` was made of.
-    static func encode(timestampsMs: [Int64], values: [Double], scaling: DecimalScaling, order: Int) -> [UInt8] {
+    static func encode(timestampsMs: [Int64], values: [Double], scaling: DecimalScaling) -> [UInt8] {
+        let parameters = IntegerColumnCodec.bestParameters(scaling.mantissas, skip: scaling.isRaw)
+        let interval = timestampsMs.count >= 2 ? timestampsMs[1] &- timestampsMs[0] : 0
+        var regular = timestampsMs.count >= 2
+        for index in timestampsMs.indices.dropFirst() where timestampsMs[index] &- timestampsMs[index - 1] != interval {
+            regular = false
+            break
+        }
         var writer = BitWriter(reservingBytes: timestampsMs.count * 2)
         var timestamps = TimestampCodec()
-        var mantissas = ScaledIntegerCodec(order: order)
+        var mantissas = IntegerColumnCodec(order: parameters.order, k: parameters.k)
         for index in timestampsMs.indices {
-            timestamps.encode(timestampsMs[index], into: &writer)
+            if !regular { timestamps.encode(timestampsMs[index], into: &writer) }
             if scaling.isRaw[index] {
-                ScaledIntegerCodec.encodeRaw(values[index].bitPattern, into: &writer)
+                IntegerColumnCodec.encodeRaw(values[index].bitPattern, into: &writer)
             } else {
                 mantissas.encode(scaling.mantissas[index], into: &writer)
             }
         }
         var out: [UInt8] = [encoding]
-        out.reserveCapacity(writer.bitCount / 8 + 14)
+        out.reserveCapacity(writer.bitCount / 8 + 30)
         Varint.append(UInt64(timestampsMs.count), to: &out)
         out.append(UInt8(bitPattern: Int8(scaling.scale)))
-        out.append(UInt8(order))
+        out.append(UInt8(parameters.order))
+        out.append(UInt8(parameters.k))
+        out.append(regular ? regularTimestamps : 0)
+        if regular {
+            Varint.append(IntegerColumnCodec.zigzag(timestampsMs[0]), to: &out)
+            Varint.append(IntegerColumnCodec.zigzag(interval), to: &out)
+        }
         writer.appendPaddedBytes(to: &out)
         return out
-    }
-
-    /// The order (1 or 2) that codes `scaling`'s mantissas in fewer bits.
-    static func cheaperOrder(_ scaling: DecimalScaling) -> Int {
-        var first = ScaledIntegerCodec(order: 1), second = ScaledIntegerCodec(order: 2)
-        var firstBits = 0, secondBits = 0
-        for index in scaling.mantissas.indices where !scaling.isRaw[index] {
-            let m = scaling.mantissas[index]
-            firstBits &+= ScaledIntegerCodec.bitCount(ofCode: first.code(for: m))
-            secondBits &+= ScaledIntegerCodec.bitCount(ofCode: second.code(for: m))
-            first.advance(to: m)
-            second.advance(to: m)
-        }
-        return secondBits < firstBits ? 2 : 1
     }
 
     /// Decodes the body after byte 0 (the caller checked it is `encoding`).
@@ -55,23 +59,35 @@ enum DecimalChunkCodec {
                        values: inout [Double]) throws(StoreError) -> Int {
         var offset = 1
         guard let declared = Varint.read(chunk, offset: &offset), declared <= UInt64(chunk.count) * 8,
-              offset + 2 <= chunk.count else {
+              offset + 4 <= chunk.count else {
             throw StoreError.corruptChunk("bad header in decimal chunk")
         }
         let scale = Int(Int8(bitPattern: chunk[offset]))
         let order = Int(chunk[offset + 1])
-        guard DecimalScaling.scaleRange.contains(scale), order == 1 || order == 2 else {
-            throw StoreError.corruptChunk("bad scale \(scale) or order \(order) in decimal chunk")
+        let k = Int(chunk[offset + 2])
+        let flags = chunk[offset + 3]
+        offset += 4
+        guard DecimalScaling.scaleRange.contains(scale), order == 1 || order == 2, k <= 62, flags <= 1 else {
+            throw StoreError.corruptChunk("bad scale \(scale), order \(order), parameter \(k) or flags \(flags) in decimal chunk")
+        }
+        var first: Int64 = 0, interval: Int64 = 0
+        let regular = flags & regularTimestamps != 0
+        if regular {
+            guard let a = Varint.read(chunk, offset: &offset), let b = Varint.read(chunk, offset: &offset) else {
+                throw StoreError.corruptChunk("bad timestamps in decimal chunk header")
+            }
+            first = IntegerColumnCodec.unzigzag(a)
+            interval = IntegerColumnCodec.unzigzag(b)
         }
         let count = Int(declared)
-        var reader = BitReader(chunk, startingAtByte: offset + 2)
+        var reader = BitReader(chunk, startingAtByte: offset)
         var timestampCodec = TimestampCodec()
-        var mantissas = ScaledIntegerCodec(order: order)
+        var mantissas = IntegerColumnCodec(order: order, k: k)
         let start = timestampsMs.count
         if timestampsMs.capacity < start + count { timestampsMs.reserveCapacity(max(start + count, 2 * timestampsMs.capacity)) }
         if values.capacity < values.count + count { values.reserveCapacity(max(values.count + count, 2 * values.capacity)) }
-        for _ in 0..<count {
-            timestampsMs.append(timestampCodec.decode(from: &reader))
+        for index in 0..<count {
+            timestampsMs.append(regular ? first &+ Int64(index) &* interval : timestampCodec.decode(from: &reader))
             switch mantissas.decode(from: &reader) {
             case .integer(let m): values.append(DecimalScaling.decode(m, scale: scale))
             case .raw(let bits): values.append(Double(bitPattern: bits))
@@ -101,8 +117,7 @@ struct SealedChunkCoding {
             self.scaling = nil
             return
         }
-        let decimal = DecimalChunkCodec.encode(timestampsMs: timestampsMs, values: values, scaling: scaling,
-                                               order: DecimalChunkCodec.cheaperOrder(scaling))
+        let decimal = DecimalChunkCodec.encode(timestampsMs: timestampsMs, values: values, scaling: scaling)
         if decimal.count < xorBytes.count && Self.decodes(decimal, to: timestampsMs, values) {
             self.bytes = decimal
             self.scaling = scaling

@@ -4,10 +4,10 @@
 /// byte 0      encoding: 1 = float columns, 2 = integer columns (read only, before schema 4),
 ///             3 = decimal columns
 /// varint      bucket count n
-/// (3 only)    byte scale s (Int8), byte orders (bit 0, 1, 2 set: min, max, sum coded as delta of delta)
+/// (3 only)    byte scale s (Int8), then for min, max, sum: byte order (1, 2), byte Rice parameter
 /// bit stream  n × (bucket start: TimestampCodec,
 ///                  min, max, sum: XORValueCodec each (1), TimestampCodec each on Int64 (2),
-///                               ScaledIntegerCodec each on mantissas (3),
+///                               IntegerColumnCodec each on mantissas (3),
 ///                  count: TimestampCodec on Int64)
 /// ```
 ///
@@ -66,12 +66,14 @@ enum RollupCodec {
 
     /// Encoding 3 of `buckets`, mantissas at `scale`.
     static func encodeDecimal(_ buckets: [DecimalBucket], scale: Int) -> [UInt8] {
-        let columns: [KeyPath<DecimalBucket, Int64>] = [\.min, \.max, \.sum]
-        let orders = columns.map { column in cheaperOrder(buckets.map { $0[keyPath: column] }) }
+        let parameters = [buckets.map(\.min), buckets.map(\.max), buckets.map(\.sum)].map {
+            IntegerColumnCodec.bestParameters($0)
+        }
         var writer = BitWriter(reservingBytes: buckets.count * 6)
         var starts = TimestampCodec(), counts = TimestampCodec()
-        var mins = ScaledIntegerCodec(order: orders[0]), maxes = ScaledIntegerCodec(order: orders[1])
-        var sums = ScaledIntegerCodec(order: orders[2])
+        var mins = IntegerColumnCodec(order: parameters[0].order, k: parameters[0].k)
+        var maxes = IntegerColumnCodec(order: parameters[1].order, k: parameters[1].k)
+        var sums = IntegerColumnCodec(order: parameters[2].order, k: parameters[2].k)
         for bucket in buckets {
             starts.encode(bucket.startMs, into: &writer)
             mins.encode(bucket.min, into: &writer)
@@ -82,22 +84,12 @@ enum RollupCodec {
         var out: [UInt8] = [decimalColumns]
         Varint.append(UInt64(buckets.count), to: &out)
         out.append(UInt8(bitPattern: Int8(scale)))
-        out.append(UInt8((orders[0] == 2 ? 1 : 0) | (orders[1] == 2 ? 2 : 0) | (orders[2] == 2 ? 4 : 0)))
+        for parameter in parameters {
+            out.append(UInt8(parameter.order))
+            out.append(UInt8(parameter.k))
+        }
         writer.appendPaddedBytes(to: &out)
         return out
-    }
-
-    /// The order (1 or 2) that codes `column` in fewer bits.
-    private static func cheaperOrder(_ column: [Int64]) -> Int {
-        var first = ScaledIntegerCodec(order: 1), second = ScaledIntegerCodec(order: 2)
-        var firstBits = 0, secondBits = 0
-        for value in column {
-            firstBits &+= ScaledIntegerCodec.bitCount(ofCode: first.code(for: value))
-            secondBits &+= ScaledIntegerCodec.bitCount(ofCode: second.code(for: value))
-            first.advance(to: value)
-            second.advance(to: value)
-        }
-        return secondBits < firstBits ? 2 : 1
     }
 
     /// The 5-minute buckets (aligned to multiples of 300 000 ms since the epoch) of a chunk's
@@ -186,20 +178,25 @@ extension RollupCodec {
     private static func decodeDecimal(_ blob: UnsafeRawBufferPointer) throws(StoreError) -> [RollupBucket] {
         var offset = 1
         guard let declared = Varint.read(blob, offset: &offset), declared <= UInt64(blob.count) * 8,
-              offset + 2 <= blob.count else {
+              offset + 7 <= blob.count else {
             throw StoreError.corruptChunk("bad header in decimal rollup")
         }
         let scale = Int(Int8(bitPattern: blob[offset]))
-        let orderBits = blob[offset + 1]
-        guard DecimalScaling.scaleRange.contains(scale), orderBits < 8 else {
-            throw StoreError.corruptChunk("bad scale \(scale) or orders \(orderBits) in decimal rollup")
+        guard DecimalScaling.scaleRange.contains(scale) else {
+            throw StoreError.corruptChunk("bad scale \(scale) in decimal rollup")
         }
-        var reader = BitReader(blob, startingAtByte: offset + 2)
+        var codecs: [IntegerColumnCodec] = []
+        for column in 0..<3 {
+            let order = Int(blob[offset + 1 + 2 * column]), k = Int(blob[offset + 2 + 2 * column])
+            guard order == 1 || order == 2, k <= 62 else {
+                throw StoreError.corruptChunk("bad order \(order) or parameter \(k) in decimal rollup")
+            }
+            codecs.append(IntegerColumnCodec(order: order, k: k))
+        }
+        var reader = BitReader(blob, startingAtByte: offset + 7)
         var starts = TimestampCodec(), counts = TimestampCodec()
-        var mins = ScaledIntegerCodec(order: orderBits & 1 != 0 ? 2 : 1)
-        var maxes = ScaledIntegerCodec(order: orderBits & 2 != 0 ? 2 : 1)
-        var sums = ScaledIntegerCodec(order: orderBits & 4 != 0 ? 2 : 1)
-        func column(_ codec: inout ScaledIntegerCodec, _ reader: inout BitReader) -> Double {
+        var mins = codecs[0], maxes = codecs[1], sums = codecs[2]
+        func column(_ codec: inout IntegerColumnCodec, _ reader: inout BitReader) -> Double {
             switch codec.decode(from: &reader) {
             case .integer(let m): DecimalScaling.decode(m, scale: scale)
             case .raw(let bits): Double(bitPattern: bits)  // never written; decoded for robustness
