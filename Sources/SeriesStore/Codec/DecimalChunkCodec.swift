@@ -8,6 +8,7 @@
 /// byte        scale s (Int8): value = mantissa / 10^s
 /// byte        order: 1 = mantissa deltas, 2 = delta-of-delta
 /// byte        Rice parameter k
+/// varint      zigzag first mantissa (the state the first code starts from)
 /// byte        flags: bit 0 = regular timestamps
 /// (regular)   varint zigzag first timestamp (ms), varint zigzag interval (ms)
 /// bit stream  n × ([timestamp code unless regular,] mantissa code or escaped raw bits), MSB first
@@ -30,7 +31,7 @@ enum DecimalChunkCodec {
         }
         var writer = BitWriter(reservingBytes: timestampsMs.count * 2)
         var timestamps = TimestampCodec()
-        var mantissas = IntegerColumnCodec(order: parameters.order, k: parameters.k)
+        var mantissas = IntegerColumnCodec(parameters)
         for index in timestampsMs.indices {
             if !regular { timestamps.encode(timestampsMs[index], into: &writer) }
             if scaling.isRaw[index] {
@@ -43,8 +44,7 @@ enum DecimalChunkCodec {
         out.reserveCapacity(writer.bitCount / 8 + 30)
         Varint.append(UInt64(timestampsMs.count), to: &out)
         out.append(UInt8(bitPattern: Int8(scaling.scale)))
-        out.append(UInt8(parameters.order))
-        out.append(UInt8(parameters.k))
+        IntegerColumnCodec.appendHeader(parameters, to: &out)
         out.append(regular ? regularTimestamps : 0)
         if regular {
             Varint.append(IntegerColumnCodec.zigzag(timestampsMs[0]), to: &out)
@@ -59,17 +59,18 @@ enum DecimalChunkCodec {
                        values: inout [Double]) throws(StoreError) -> Int {
         var offset = 1
         guard let declared = Varint.read(chunk, offset: &offset), declared <= UInt64(chunk.count) * 8,
-              offset + 4 <= chunk.count else {
+              offset + 1 <= chunk.count else {
             throw StoreError.corruptChunk("bad header in decimal chunk")
         }
         let scale = Int(Int8(bitPattern: chunk[offset]))
-        let order = Int(chunk[offset + 1])
-        let k = Int(chunk[offset + 2])
-        let flags = chunk[offset + 3]
-        offset += 4
-        guard DecimalScaling.scaleRange.contains(scale), order == 1 || order == 2, k <= 62, flags <= 1 else {
-            throw StoreError.corruptChunk("bad scale \(scale), order \(order), parameter \(k) or flags \(flags) in decimal chunk")
+        offset += 1
+        guard DecimalScaling.scaleRange.contains(scale),
+              let parameters = IntegerColumnCodec.readHeader(chunk, offset: &offset), offset < chunk.count,
+              chunk[offset] <= 1 else {
+            throw StoreError.corruptChunk("bad scale \(scale), column parameters or flags in decimal chunk header")
         }
+        let flags = chunk[offset]
+        offset += 1
         var first: Int64 = 0, interval: Int64 = 0
         let regular = flags & regularTimestamps != 0
         if regular {
@@ -82,7 +83,7 @@ enum DecimalChunkCodec {
         let count = Int(declared)
         var reader = BitReader(chunk, startingAtByte: offset)
         var timestampCodec = TimestampCodec()
-        var mantissas = IntegerColumnCodec(order: order, k: k)
+        var mantissas = IntegerColumnCodec(parameters)
         let start = timestampsMs.count
         if timestampsMs.capacity < start + count { timestampsMs.reserveCapacity(max(start + count, 2 * timestampsMs.capacity)) }
         if values.capacity < values.count + count { values.reserveCapacity(max(values.count + count, 2 * values.capacity)) }

@@ -24,9 +24,19 @@ struct IntegerColumnCodec: Sendable {
     private(set) var last: Int64 = 0
     private var lastDelta: Int64 = 0
 
-    init(order: Int, k: Int) {
+    /// `start` is the value the first code is taken from (written in the blob's header, so the
+    /// first value costs a few bits instead of an escape).
+    init(order: Int, k: Int, start: Int64 = 0) {
         self.order = order
         self.k = k
+        self.last = start
+    }
+
+    /// The parameters of one coded column, as its blob header stores them.
+    struct Parameters: Equatable {
+        var order: Int
+        var k: Int
+        var start: Int64
     }
 
     @inline(__always)
@@ -110,13 +120,14 @@ struct IntegerColumnCodec: Sendable {
     /// in the fewest bits. `k` is tried upwards from 0 until the cost has risen twice in a row
     /// (it is close to convex in `k`); a mean would be misled by the first code, which is the
     /// whole first value.
-    static func bestParameters(_ column: [Int64], skip: [Bool]? = nil) -> (order: Int, k: Int) {
+    static func bestParameters(_ column: [Int64], skip: [Bool]? = nil) -> Parameters {
+        let start = column.indices.first { !(skip?[$0] ?? false) }.map { column[$0] } ?? 0
         var best = (order: 1, k: 0, bits: Int.max)
         var codes: [UInt64] = []
         codes.reserveCapacity(column.count)
         for order in [1, 2] {
             codes.removeAll(keepingCapacity: true)
-            var state = IntegerColumnCodec(order: order, k: 0)
+            var state = IntegerColumnCodec(order: order, k: 0, start: start)
             for index in column.indices where !(skip?[index] ?? false) {
                 codes.append(state.zigzagCode(for: column[index]))
                 state.advance(to: column[index])
@@ -132,6 +143,27 @@ struct IntegerColumnCodec: Sendable {
                 previous = bits
             }
         }
-        return (best.order, best.k)
+        return Parameters(order: best.order, k: best.k, start: start)
+    }
+
+    /// A codec set up with `parameters`.
+    init(_ parameters: Parameters) {
+        self.init(order: parameters.order, k: parameters.k, start: parameters.start)
+    }
+
+    /// Appends `parameters` as a header: order byte, parameter byte, zigzag varint start.
+    static func appendHeader(_ parameters: Parameters, to out: inout [UInt8]) {
+        out.append(UInt8(parameters.order))
+        out.append(UInt8(parameters.k))
+        Varint.append(zigzag(parameters.start), to: &out)
+    }
+
+    /// Reads a header written by `appendHeader`; nil when truncated or out of range.
+    static func readHeader(_ bytes: UnsafeRawBufferPointer, offset: inout Int) -> Parameters? {
+        guard offset + 2 <= bytes.count else { return nil }
+        let order = Int(bytes[offset]), k = Int(bytes[offset + 1])
+        offset += 2
+        guard order == 1 || order == 2, k <= 62, let start = Varint.read(bytes, offset: &offset) else { return nil }
+        return Parameters(order: order, k: k, start: unzigzag(start))
     }
 }

@@ -4,7 +4,8 @@
 /// byte 0      encoding: 1 = float columns, 2 = integer columns (read only, before schema 4),
 ///             3 = decimal columns
 /// varint      bucket count n
-/// (3 only)    byte scale s (Int8), then for min, max, sum: byte order (1, 2), byte Rice parameter
+/// (3 only)    byte scale s (Int8), then for min, max, sum: byte order (1, 2), byte Rice
+///             parameter, varint zigzag first value
 /// bit stream  n × (bucket start: TimestampCodec,
 ///                  min, max, sum: XORValueCodec each (1), TimestampCodec each on Int64 (2),
 ///                               IntegerColumnCodec each on mantissas (3),
@@ -71,9 +72,9 @@ enum RollupCodec {
         }
         var writer = BitWriter(reservingBytes: buckets.count * 6)
         var starts = TimestampCodec(), counts = TimestampCodec()
-        var mins = IntegerColumnCodec(order: parameters[0].order, k: parameters[0].k)
-        var maxes = IntegerColumnCodec(order: parameters[1].order, k: parameters[1].k)
-        var sums = IntegerColumnCodec(order: parameters[2].order, k: parameters[2].k)
+        var mins = IntegerColumnCodec(parameters[0])
+        var maxes = IntegerColumnCodec(parameters[1])
+        var sums = IntegerColumnCodec(parameters[2])
         for bucket in buckets {
             starts.encode(bucket.startMs, into: &writer)
             mins.encode(bucket.min, into: &writer)
@@ -84,10 +85,7 @@ enum RollupCodec {
         var out: [UInt8] = [decimalColumns]
         Varint.append(UInt64(buckets.count), to: &out)
         out.append(UInt8(bitPattern: Int8(scale)))
-        for parameter in parameters {
-            out.append(UInt8(parameter.order))
-            out.append(UInt8(parameter.k))
-        }
+        for parameter in parameters { IntegerColumnCodec.appendHeader(parameter, to: &out) }
         writer.appendPaddedBytes(to: &out)
         return out
     }
@@ -178,22 +176,22 @@ extension RollupCodec {
     private static func decodeDecimal(_ blob: UnsafeRawBufferPointer) throws(StoreError) -> [RollupBucket] {
         var offset = 1
         guard let declared = Varint.read(blob, offset: &offset), declared <= UInt64(blob.count) * 8,
-              offset + 7 <= blob.count else {
+              offset + 1 <= blob.count else {
             throw StoreError.corruptChunk("bad header in decimal rollup")
         }
         let scale = Int(Int8(bitPattern: blob[offset]))
         guard DecimalScaling.scaleRange.contains(scale) else {
             throw StoreError.corruptChunk("bad scale \(scale) in decimal rollup")
         }
+        offset += 1
         var codecs: [IntegerColumnCodec] = []
-        for column in 0..<3 {
-            let order = Int(blob[offset + 1 + 2 * column]), k = Int(blob[offset + 2 + 2 * column])
-            guard order == 1 || order == 2, k <= 62 else {
-                throw StoreError.corruptChunk("bad order \(order) or parameter \(k) in decimal rollup")
+        for _ in 0..<3 {
+            guard let parameters = IntegerColumnCodec.readHeader(blob, offset: &offset) else {
+                throw StoreError.corruptChunk("bad column parameters in decimal rollup header")
             }
-            codecs.append(IntegerColumnCodec(order: order, k: k))
+            codecs.append(IntegerColumnCodec(parameters))
         }
-        var reader = BitReader(blob, startingAtByte: offset + 7)
+        var reader = BitReader(blob, startingAtByte: offset)
         var starts = TimestampCodec(), counts = TimestampCodec()
         var mins = codecs[0], maxes = codecs[1], sums = codecs[2]
         func column(_ codec: inout IntegerColumnCodec, _ reader: inout BitReader) -> Double {
