@@ -79,6 +79,8 @@ private struct StoreImporter: ExpositionVisitor {
     var failure: Error?
     private var previousText: [UInt8] = []
     private var previousID: SeriesID?
+    /// Samples since the last `flushIfDue` (which reads the clock: not once per sample).
+    private var sinceFlushCheck = 0
 
     init(store: SeriesStore) {
         self.store = store
@@ -116,7 +118,11 @@ private struct StoreImporter: ExpositionVisitor {
                 previousID = id
             }
             store.append(id, timestampMs: timestampMs, value: sample.value)
-            try store.flushIfDue()
+            sinceFlushCheck += 1
+            if sinceFlushCheck == 4_096 {
+                sinceFlushCheck = 0
+                try store.flushIfDue()
+            }
         } catch {
             failure = error
         }
