@@ -27,7 +27,7 @@ func runStoreBenchmarks(arguments: [String]) {
 // MARK: Realistic series
 
 /// SplitMix64, so every run generates the same data.
-struct BenchRandom {
+private struct BenchRandom {
     var state: UInt64
     mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15

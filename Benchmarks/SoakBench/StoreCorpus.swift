@@ -1,4 +1,5 @@
 import Foundation
+import LeakDetection
 
 /// The "realistic" store corpus (issue 19): what a cluster's metrics look like once printed,
 /// rather than the smooth integers of the `size` part. 252 series, 36 h at exactly 30 s
@@ -12,7 +13,7 @@ import Foundation
 ///   20 or 150, and 28 gauges that are a Poisson count each scrape (queue length, λ 0.3 … 40).
 /// - 84 constants (1, 0, 1024, 3.5, 0.25, 65536, a start time in seconds).
 ///
-/// Seeded: every run writes the same bytes.
+/// Seeded (`SeededGenerator`, the detector corpus' generator): every run writes the same bytes.
 enum StoreCorpus {
     static let series = 252
     static let scrapes = 36 * 120
@@ -23,7 +24,7 @@ enum StoreCorpus {
     /// Writes the corpus to `path`; returns its size in bytes.
     @discardableResult
     static func write(to path: String) throws -> Int {
-        var random = BenchRandom(state: 19)
+        var random = SeededGenerator(seed: 19)
         var text = ""
         text.reserveCapacity(48 * samples)
         var written = 0
@@ -41,7 +42,7 @@ enum StoreCorpus {
             let base = 45 + Double(index)
             for scrape in 0..<scrapes {
                 let daily = 6 * sin(2 * Double.pi * Double(scrape) / 2_880)
-                sample(&text, "corpus_temperature_celsius", index, sixDigits(base + daily + 0.3 * random.gaussian()), time(scrape))
+                sample(&text, "corpus_temperature_celsius", index, sixDigits(base + daily + 0.3 * random.normal()), time(scrape))
             }
             flushText()
         }
@@ -49,7 +50,7 @@ enum StoreCorpus {
         for index in 0..<28 {
             let base = 0.01 * Double(1 + index % 7)
             for scrape in 0..<scrapes {
-                sample(&text, "corpus_request_latency_seconds", index, sixDigits(base * exp(0.3 * random.gaussian())), time(scrape))
+                sample(&text, "corpus_request_latency_seconds", index, sixDigits(base * exp(0.3 * random.normal())), time(scrape))
             }
             flushText()
         }
@@ -57,18 +58,18 @@ enum StoreCorpus {
         for index in 0..<28 {
             var level = 3e8 + 1e7 * Double(index)
             for scrape in 0..<scrapes {
-                level += 2e4 * random.gaussian()
-                sample(&text, "corpus_cache_size_bytes", index, sixDigits(level + 1e6 * random.gaussian()), time(scrape))
+                level += 2e4 * random.normal()
+                sample(&text, "corpus_cache_size_bytes", index, sixDigits(level + 1e6 * random.normal()), time(scrape))
             }
             flushText()
         }
         family(&text, "corpus_events", "counter", "Events handled.")
         let rates = [0.05, 0.5, 3, 20, 150]
         for index in 0..<56 {
-            var total = 0
+            var total = 0.0
             for scrape in 0..<scrapes {
                 total += random.poisson(rates[index % rates.count])
-                sample(&text, "corpus_events_total", index, String(total), time(scrape))
+                sample(&text, "corpus_events_total", index, String(Int(total)), time(scrape))
             }
             flushText()
         }
@@ -76,7 +77,7 @@ enum StoreCorpus {
         let means = [0.3, 2, 8, 40]
         for index in 0..<28 {
             for scrape in 0..<scrapes {
-                sample(&text, "corpus_queue_length", index, String(random.poisson(means[index % means.count])), time(scrape))
+                sample(&text, "corpus_queue_length", index, String(Int(random.poisson(means[index % means.count]))), time(scrape))
             }
             flushText()
         }
@@ -110,27 +111,4 @@ enum StoreCorpus {
 
     /// `%.6g`, as C and Go's `strconv.FormatFloat(v, 'g', 6, 64)` print it.
     private static func sixDigits(_ value: Double) -> String { String(format: "%.6g", value) }
-}
-
-extension BenchRandom {
-    /// Uniform in (0, 1].
-    mutating func unit() -> Double { (Double(next() >> 11) + 1) / Double(1 << 53) }
-
-    /// Standard normal (Box–Muller).
-    mutating func gaussian() -> Double {
-        (-2 * log(unit())).squareRoot() * cos(2 * Double.pi * unit())
-    }
-
-    /// Poisson with mean `lambda`: Knuth's product method below 30, the rounded normal above.
-    mutating func poisson(_ lambda: Double) -> Int {
-        if lambda >= 30 { return max(0, Int((lambda + lambda.squareRoot() * gaussian()).rounded())) }
-        let limit = exp(-lambda)
-        var product = unit()
-        var count = 0
-        while product > limit {
-            product *= unit()
-            count += 1
-        }
-        return count
-    }
 }
