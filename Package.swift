@@ -94,7 +94,11 @@ let package = Package(
         ),
         .testTarget(
             name: "MetricsScrapeTests",
-            dependencies: ["MetricsScrape", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "MetricsScrape", .product(name: "Logging", package: "swift-log"),
+                // DeployManifestTests reads the rendered Kubernetes manifests (YAML).
+                .product(name: "Yams", package: "Yams"),
+            ]
         ),
         // The crash test's child: SeriesStoreTests launches it from the build folder and SIGKILLs it.
         .executableTarget(

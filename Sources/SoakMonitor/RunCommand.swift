@@ -55,7 +55,8 @@ struct RunCommand: AsyncParsableCommand {
         let runtime = try await MonitorRuntime.open(configuration: configuration, logger: logger)
         let http = try MonitorHTTPServer(
             configuration: MonitorHTTPConfiguration(listenAddress: configuration.web.listenAddress,
-                                                    bearerTokenFile: configuration.web.bearerTokenFile),
+                                                    bearerTokenFile: configuration.web.bearerTokenFile,
+                                                    publicPaths: Set(configuration.web.publicPaths)),
             provider: runtime.pipeline, registry: registry, logger: Logger(label: "soak.http"))
         let receivers = await runtime.pipeline.outbox.receivers
         logger.info("soak run started", metadata: [

@@ -46,6 +46,24 @@ final class HTTPAuthTests: XCTestCase {
         }
     }
 
+    /// `web.public_paths: [/metrics, ...]`: a Prometheus without the token scrapes the monitor,
+    /// the API still needs it, and the probes are closed when the list leaves them out.
+    func testPublicPathsOpenMetricsAndKeepTheAPIBehindTheToken() async throws {
+        let path = try tokenFile("s3cret-token\n")
+        let provider = FakeStatusProvider(findings: [HTTPFixtures.leak()])
+        try await withRunningServer(provider: provider, bearerTokenFile: path, publicPaths: ["/metrics", "/-/ready"]) { server in
+            let metrics = try await HTTPTestClient.get(server.url("/metrics"))
+            XCTAssertEqual(metrics.status, 200)
+            XCTAssertTrue(metrics.text.contains("soak_"), "the metrics page itself")
+            for endpoint in ["/api/v1/findings", "/api/v1/targets", "/healthz"] {
+                let anonymous = try await HTTPTestClient.get(server.url(endpoint))
+                XCTAssertEqual(anonymous.status, 401, endpoint)
+            }
+            let ready = try await HTTPTestClient.get(server.url("/-/ready"))
+            XCTAssertEqual(ready.status, 200)
+        }
+    }
+
     func testMissingOrEmptyTokenFileFailsAtConstruction() throws {
         let missing = directory.appendingPathComponent("absent").path
         XCTAssertThrowsError(try MonitorHTTPServer(

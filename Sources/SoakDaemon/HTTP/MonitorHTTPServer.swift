@@ -62,7 +62,7 @@ public struct MonitorHTTPServer: Service {
     public func run() async throws {
         let router = Router()
         if let token {
-            router.add(middleware: BearerTokenMiddleware(token: token))
+            router.add(middleware: BearerTokenMiddleware(token: token, publicPaths: configuration.publicPaths))
         }
         routes.register(on: router)
 
