@@ -57,6 +57,8 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 // `soak run`'s services (scraping, pipeline, outbox, retention) and graceful shutdown.
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                // SIGHUP reloads the configuration (ReloadableMonitor).
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 // Own metrics: recorded through swift-metrics; the Prometheus backend is
                 // bootstrapped once by the executable (SelfMetrics/SelfMetricsBootstrap).
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -12,9 +12,13 @@ import Hummingbird
 /// | `GET /api/v1/findings/{id}` | one finding, 404 when unknown |
 /// | `GET /api/v1/targets` | JSON array of targets |
 /// | `GET /api/v1/evidence/{id}` | a captured profile's body, as a download; 404 when unknown |
+/// | `POST /-/reload` | re-reads the config file (`soak run` only): 200 reloaded/unchanged, 400 refused, 500 failed |
 struct MonitorRoutes: Sendable {
     let provider: any MonitorStatusProvider
     let metricsPage: MetricsPage
+    /// Applies the config file again (``ReloadableMonitor/reload(trigger:)``); nil where the
+    /// server fronts no reloadable monitor (`soak demo`, tests): the route is then absent.
+    var reload: (@Sendable () async -> ReloadOutcome)? = nil
 
     /// Adds the routes to `router`.
     func register<Context: RequestContext>(on router: Router<Context>) {
@@ -79,6 +83,20 @@ struct MonitorRoutes: Sendable {
 
         router.get("/api/v1/targets") { _, _ in
             Self.json(await provider.targetsSnapshot().map(TargetJSON.init(snapshot:)))
+        }
+
+        if let reload {
+            // Behind the bearer token like the API (web.public_paths cannot name it).
+            router.post("/-/reload") { _, _ in
+                let outcome = await reload()
+                var response = Self.json(outcome)
+                switch outcome.status {
+                case .reloaded, .unchanged: break
+                case .refused: response.status = .badRequest
+                case .failed: response.status = .internalServerError
+                }
+                return response
+            }
         }
     }
 
