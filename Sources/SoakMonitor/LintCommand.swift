@@ -27,13 +27,7 @@ struct LintCommand: ParsableCommand {
     var file: String
 
     func run() throws {
-        let bytes: [UInt8]
-        do {
-            bytes = file == "-" ? [UInt8](FileHandle.standardInput.readDataToEndOfFile())
-                : [UInt8](try Data(contentsOf: URL(fileURLWithPath: file)))
-        } catch {
-            throw ValidationError("cannot read \(file): \(error.localizedDescription)")
-        }
+        let bytes = try InputFailure.read(file)
         let name = file == "-" ? "<stdin>" : file
         var summary = ExpositionSummary()
         let errors = LintRun.collectErrors(bytes, format: format, into: &summary)

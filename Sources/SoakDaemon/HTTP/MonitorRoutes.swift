@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 
 /// The endpoints of the monitor's HTTP surface, each next to its handler.
@@ -83,6 +84,24 @@ struct MonitorRoutes: Sendable {
 
         router.get("/api/v1/targets") { _, _ in
             Self.json(await provider.targetsSnapshot().map(TargetJSON.init(snapshot:)))
+        }
+
+        // Another method on a known path is 405 with the methods that are allowed (RFC 9110
+        // §15.5.6), not 404: the path exists.
+        var allowed: [(path: String, methods: String)] = [
+            "/metrics", "/healthz", "/-/ready", "/api/v1/findings", "/api/v1/findings/:id", "/api/v1/targets",
+            "/api/v1/evidence/:id",
+        ].map { ($0, "GET") }
+        if reload != nil { allowed.append(("/-/reload", "POST")) }
+        for (path, methods) in allowed {
+            for method in [.get, .post, .put, .delete, .patch] as [HTTPTypes.HTTPRequest.Method] where method.rawValue != methods {
+                router.on(RouterPath(path), method: method) { _, _ in
+                    var response = Self.json(APIJSON.ErrorBody(error: "method not allowed; use \(methods)"))
+                    response.status = .methodNotAllowed
+                    response.headers[.allow] = methods
+                    return response
+                }
+            }
         }
 
         if let reload {
