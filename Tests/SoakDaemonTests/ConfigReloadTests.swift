@@ -175,3 +175,56 @@ final class ConfigReloadTests: XCTestCase {
         try await running.value
     }
 }
+
+/// Scrape failures are logged once per transition, with the reason, not on every scrape (issue 20).
+final class ScrapeTransitionLogTests: XCTestCase {
+    func testTargetDownAndUpAreLoggedOncePerTransition() async throws {
+        let binary = try MonitorCrashTests.soakBinary()
+        let healthy = try LeakingExporter(leakPercentPerHour: 0)
+        defer { healthy.stop() }
+        let flaky = LockedFlag()
+        flaky.value = true
+        let server = try LoopbackHTTPServer { _ in flaky.value ? (200, "process_open_fds 7\n") : (503, "maintenance") }
+        defer { server.stop() }
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let refused = "127.0.0.1:\(try LoopbackHTTPServer.unusedPort())"
+        let flakyAddress = "127.0.0.1:\(server.port)"
+        let file = directory.appendingPathComponent("soak.yml")
+        try """
+            global: {scrape_interval: 300ms, scrape_timeout: 300ms}
+            scrape_configs:
+              - job_name: t
+                static_configs: [{targets: ["\(healthy.address)", "\(refused)", "\(flakyAddress)"]}]
+            storage: {path: \(directory.appendingPathComponent("soak.db").path), flush_interval: 1s}
+            web: {listen_address: "127.0.0.1:\(try LoopbackHTTPServer.unusedPort())"}
+
+            """.write(to: file, atomically: true, encoding: .utf8)
+        let child = try ChildDaemon(binary: binary, config: file.path, log: directory.appendingPathComponent("run.log"))
+        defer { child.kill() }
+        func count(_ text: String, _ target: String) -> Int {
+            child.logText.split(separator: "\n").filter { $0.contains(text) && $0.contains("target=t/\(target)") }.count
+        }
+        let refusedLogged = await eventually(timeoutSeconds: 20) { count("scrape target down", refused) == 1 }
+        XCTAssertTrue(refusedLogged, child.logText.suffix(2000).description)
+        try await Task.sleep(for: .seconds(2))  // six more failed scrapes of it
+        flaky.value = false
+        let flakyDown = await eventually(timeoutSeconds: 10) { count("scrape target down", flakyAddress) == 1 }
+        XCTAssertTrue(flakyDown)
+        try await Task.sleep(for: .seconds(1.5))
+        flaky.value = true
+        let flakyUp = await eventually(timeoutSeconds: 10) { count("scrape target up again", flakyAddress) == 1 }
+        XCTAssertTrue(flakyUp, child.logText.suffix(2000).description)
+        try await Task.sleep(for: .seconds(1))
+        child.terminate()
+
+        XCTAssertEqual(count("scrape target down", refused), 1, "once, not once per scrape")
+        XCTAssertEqual(count("scrape target down", flakyAddress), 1)
+        XCTAssertEqual(count("scrape target up again", flakyAddress), 1)
+        XCTAssertEqual(count("scrape target", healthy.address), 0, "a healthy target logs nothing")
+        let down = try XCTUnwrap(child.logText.split(separator: "\n").first { $0.contains("target=t/\(refused)") })
+        XCTAssertTrue(down.contains("reason=connection"), String(down))
+        let flakyLine = try XCTUnwrap(child.logText.split(separator: "\n").first { $0.contains("scrape target down") && $0.contains(flakyAddress) })
+        XCTAssertTrue(flakyLine.contains("503"), String(flakyLine))
+    }
+}

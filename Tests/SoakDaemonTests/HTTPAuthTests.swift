@@ -64,6 +64,21 @@ final class HTTPAuthTests: XCTestCase {
         }
     }
 
+    /// A known path with another method is 405 (with `Allow: GET`), not 404 (issue 20).
+    func testOtherMethodsOnKnownPathsAre405WithAllow() async throws {
+        try await withRunningServer(provider: FakeStatusProvider()) { server in
+            for (method, path) in [("POST", "/metrics"), ("DELETE", "/api/v1/findings"), ("PUT", "/healthz"),
+                                   ("PATCH", "/api/v1/findings/17")] {
+                let result = await CurlHTTPClient().send(HTTPRequest(method: method, url: server.url(path), timeoutSeconds: 5))
+                guard case .success(let response) = result else { return XCTFail("\(method) \(path): \(result)") }
+                XCTAssertEqual(response.status, 405, "\(method) \(path)")
+                XCTAssertEqual(String(decoding: response.body, as: UTF8.self), #"{"error":"method not allowed; use GET"}"#)
+            }
+            let unknown = try await HTTPTestClient.get(server.url("/nowhere"))
+            XCTAssertEqual(unknown.status, 404, "an unknown path is still 404")
+        }
+    }
+
     func testMissingOrEmptyTokenFileFailsAtConstruction() throws {
         let missing = directory.appendingPathComponent("absent").path
         XCTAssertThrowsError(try MonitorHTTPServer(
