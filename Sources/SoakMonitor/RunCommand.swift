@@ -1,3 +1,4 @@
+import ConfigSupport
 import ArgumentParser
 import Foundation
 import Logging
@@ -45,9 +46,11 @@ struct RunCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "soak.run")
-        let configuration: MonitorConfiguration
+        let monitor: ReloadableMonitor
         do {
-            configuration = try MonitorConfiguration(SoakConfig.load(path: config))
+            // The monitor (database, pipeline, scraping) runs inside a reloadable service: SIGHUP
+            // and POST /-/reload apply a new file without the process or the listener going down.
+            monitor = try ReloadableMonitor(configPath: config, file: MonitorConfigFile.load(path: config), logger: logger)
         } catch let error as ConfigError {
             for problem in error.problems { FileHandle.standardError.write(Data((problem.description + "\n").utf8)) }
             throw ExitCode(1)
@@ -57,9 +60,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         // The backend for the monitor's own metrics: bootstrapped once, here, by the executable.
         let registry = SelfMetricsBootstrap.bootstrapPrometheus()
-        // The monitor (database, pipeline, scraping) runs inside a reloadable service: SIGHUP
-        // and POST /-/reload apply a new file without the process or the listener going down.
-        let monitor = ReloadableMonitor(configPath: config, configuration: configuration, logger: logger)
+        let configuration = await monitor.configuration
         let http = try MonitorHTTPServer(
             configuration: MonitorHTTPConfiguration(listenAddress: configuration.web.listenAddress,
                                                     bearerTokenFile: configuration.web.bearerTokenFile,

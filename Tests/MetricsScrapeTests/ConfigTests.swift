@@ -1,3 +1,5 @@
+import ConfigSupport
+import SoakModel
 import XCTest
 @testable import MetricsScrape
 
@@ -79,9 +81,9 @@ final class ConfigTests: XCTestCase {
                 "soak.yml:6: scrape_configs[0].static_configs[0].targets[0]: \"http://a:1/metrics\" is not host:port (scheme and path belong in scheme and metrics_path)",
                 "soak.yml:9: scrape_configs[0].metric_relabel_configs[0].regex: invalid regular expression \"go_((\"",
                 "soak.yml:11: scrape_configs[0].metric_relabel_configs[1]: action replace requires target_label",
+                "soak.yml:13: scrape_configs[1]: job_name \"a\" already used at line 4",
                 "soak.yml:15: scrape_configs[1].scrape_timeout: scrape_timeout (20s) is longer than scrape_interval (10s)",
                 "soak.yml:16: scrape_configs[1].basic_auth.password: inline secrets are not accepted; use password_file",
-                "soak.yml:13: scrape_configs[1]: job_name \"a\" already used at line 4",
             ])
     }
 
@@ -120,16 +122,6 @@ final class ConfigTests: XCTestCase {
                                                            "https://node-1:10250/metrics/cadvisor"])
         XCTAssertEqual(config.staticTargets()[0].instance, "10.0.0.10:10259")
         XCTAssertTrue(config.staticTargets()[0].tls.insecureSkipVerify)
-    }
-
-    func testExampleConfigIsValid() throws {
-        let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("examples/soak.yml").path
-        let config = try SoakConfig.load(path: example, checkFiles: false)
-        XCTAssertEqual(config.scrapeConfigs.map(\.jobName), ["kube-apiserver", "kubelet", "cadvisor", "etcd", "kube-scheduler",
-                                                             "kube-controller-manager", "kube-proxy", "coredns", "loadgen"])
-        XCTAssertEqual(config.scrapeConfigs[3].kubernetesSDConfigs.first?.labelSelector, "component=etcd")
-        XCTAssertEqual(config.staticTargets().map(\.url), ["http://10.20.0.5:9100/metrics"])
     }
 
     func testDurationsFollowPrometheusSyntax() {

@@ -1,5 +1,6 @@
 import Foundation
 import MetricsScrape
+import SoakDaemon
 import XCTest
 import Yams
 
@@ -101,7 +102,7 @@ final class DeployManifestTests: XCTestCase {
 
     func testClusterRoleGrantsExactlyWhatTheShippedConfigRequests() throws {
         let (_, rendered) = try render(Self.base)
-        let config = try SoakConfig.parse(yaml: shippedConfig(rendered), file: "soak.yml", checkFiles: false)
+        let config = try MonitorConfigFile.parse(yaml: shippedConfig(rendered), file: "soak.yml", checkFiles: false)
         let granted = try grantedRules(rendered)
         XCTAssertEqual(granted.count, Set(granted).count, "no rule granted twice")
         XCTAssertEqual(Set(granted), Set(config.requiredKubernetesAccess), "granted \(granted), requested \(config.requiredKubernetesAccess)")
@@ -141,7 +142,7 @@ final class DeployManifestTests: XCTestCase {
                        Set(objects(rendered, kind: "ClusterRole").compactMap { ($0["metadata"] as? Object)?["name"] as? String }),
                        "every ClusterRole is bound")
 
-        var config = try SoakConfig.parse(yaml: shippedConfig(rendered), file: "soak.yml", checkFiles: false)
+        var config = try MonitorConfigFile.parse(yaml: shippedConfig(rendered), file: "soak.yml", checkFiles: false)
         config.evidence.jobs.append("kubelet")
         XCTAssertEqual(config.requiredKubernetesAccess, KubernetesAccessRule.all)
     }
@@ -165,13 +166,16 @@ final class DeployManifestTests: XCTestCase {
         XCTAssertEqual(run.status, 0, run.stdout + run.stderr)
         XCTAssertTrue(run.stdout.contains("valid, 8 jobs"), run.stdout)
         XCTAssertFalse(run.stdout.contains("warning: HTTP"), "the API is not left open: \(run.stdout)")
+        let granted = try grantedRules(rendered).map(\.description)
+        XCTAssertTrue(run.stdout.contains("  kubernetes RBAC: \(KubernetesAccessRule.all.filter { granted.contains($0.description) }.map(\.description).joined(separator: ", "))\n"),
+                      "check-config lists the rules the ClusterRole grants: \(run.stdout)")
     }
 
     /// Every file the config names is on a volume the pod mounts, the listen port is the
     /// container's and the Service's, and the probes hit the monitor's own endpoints.
     func testPodMountsWhatTheConfigNamesAndProbesTheMonitor() throws {
         let (_, rendered) = try render(Self.base)
-        let config = try SoakConfig.parse(yaml: shippedConfig(rendered), file: "soak.yml", checkFiles: false)
+        let config = try MonitorConfigFile.parse(yaml: shippedConfig(rendered), file: "soak.yml", checkFiles: false)
         let pod = try podSpec(rendered)
         let container = try XCTUnwrap((pod["containers"] as? [Object])?.first)
         let mounts = (container["volumeMounts"] as? [Object] ?? []).compactMap { mount -> (name: String, path: String)? in
@@ -189,7 +193,7 @@ final class DeployManifestTests: XCTestCase {
             (volumes.first { $0["name"] as? String == volumeName }?["secret"] as? Object)?["secretName"] as? String
         }
         XCTAssertEqual(secretName(volume(holding: try XCTUnwrap(config.web.bearerTokenFile))), "soak-api-token")
-        let etcd = try XCTUnwrap(config.scrapeConfigs.first { $0.jobName == "etcd" })
+        let etcd = try XCTUnwrap(config.scrape.scrapeConfigs.first { $0.jobName == "etcd" })
         for file in [etcd.tls.caFile, etcd.tls.certFile, etcd.tls.keyFile] {
             XCTAssertEqual(secretName(volume(holding: try XCTUnwrap(file))), "soak-etcd-client")
         }

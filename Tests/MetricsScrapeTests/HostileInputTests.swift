@@ -1,4 +1,7 @@
+import ConfigSupport
 import MetricsScrape
+import SoakDaemon
+import SoakModel
 import XCTest
 
 /// Issue 20's "found when probed" items on the config and scrape side: each was accepted
@@ -6,7 +9,7 @@ import XCTest
 final class HostileInputTests: XCTestCase {
     private func problems(_ yaml: String) -> [String] {
         do {
-            _ = try SoakConfig.parse(yaml: yaml, file: "soak.yml", checkFiles: false)
+            _ = try MonitorConfigFile.parse(yaml: yaml, file: "soak.yml", checkFiles: false)
             return []
         } catch {
             return error.problems.map(\.description)

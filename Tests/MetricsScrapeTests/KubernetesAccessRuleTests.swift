@@ -1,4 +1,6 @@
+import ConfigSupport
 import MetricsScrape
+import SoakDaemon
 import XCTest
 
 /// What a configuration needs from Kubernetes RBAC (`SoakConfig.requiredKubernetesAccess`), and
@@ -13,9 +15,8 @@ final class KubernetesAccessRuleTests: XCTestCase {
             scrape_configs:
               - job_name: node
                 static_configs: [{targets: ["127.0.0.1:9100"]}]
-            evidence: {pprof: true}
             """)
-        XCTAssertEqual(config.requiredKubernetesAccess, [])
+        XCTAssertEqual(config.requiredKubernetesAccess(evidenceJobs: [], profilePaths: ["/debug/pprof/heap"]), [])
     }
 
     func testKubeletNeedsNodeListAndNodesMetricsAndProxyOnlyForItsProfiles() throws {
@@ -25,10 +26,11 @@ final class KubernetesAccessRuleTests: XCTestCase {
                 preset: kubelet
                 kubernetes_sd_configs: [{role: node}]
             """
-        XCTAssertEqual(try config(kubelet).requiredKubernetesAccess, [.listNodes, .kubeletMetrics])
-        XCTAssertEqual(try config(kubelet + "\nevidence: {pprof: true}").requiredKubernetesAccess,
+        let heap = ["/debug/pprof/heap"]
+        XCTAssertEqual(try config(kubelet).requiredKubernetesAccess(), [.listNodes, .kubeletMetrics])
+        XCTAssertEqual(try config(kubelet).requiredKubernetesAccess(evidenceJobs: [], profilePaths: heap),
                        [.listNodes, .kubeletMetrics, .kubeletProxy], "any Go target may be profiled")
-        XCTAssertEqual(try config(kubelet + "\nevidence: {pprof: true, jobs: [etcd]}").requiredKubernetesAccess,
+        XCTAssertEqual(try config(kubelet).requiredKubernetesAccess(evidenceJobs: ["etcd"], profilePaths: heap),
                        [.listNodes, .kubeletMetrics], "only the listed jobs are profiled")
     }
 
@@ -41,13 +43,9 @@ final class KubernetesAccessRuleTests: XCTestCase {
               - job_name: coredns
                 preset: coredns
                 kubernetes_sd_configs: [{}]
-            evidence:
-              pprof: true
-              profiles:
-                heap: /debug/pprof/heap?gc=1
-                flags: /debug/flags/v
             """)
-        XCTAssertEqual(config.requiredKubernetesAccess.map(\.description),
+        XCTAssertEqual(config.requiredKubernetesAccess(evidenceJobs: [], profilePaths: ["/debug/pprof/heap?gc=1", "/debug/flags/v"])
+                        .map(\.description),
                        ["list pods", "get /metrics", "get /debug/pprof/*", "get /debug/flags/v"])
     }
 
@@ -62,6 +60,7 @@ final class KubernetesAccessRuleTests: XCTestCase {
 
     func testPublicPathsOpenOnlyTheMetricsAndTheProbes() throws {
         let job = "scrape_configs: [{job_name: a, static_configs: [{targets: [\"127.0.0.1:1\"]}]}]\n"
+        func config(_ yaml: String) throws -> MonitorConfigFile { try MonitorConfigFile.parse(yaml: yaml, file: "soak.yml", checkFiles: false) }
         XCTAssertEqual(try config(job).web.publicPaths, ["/healthz", "/-/ready"])
         XCTAssertEqual(try config(job + "web: {public_paths: [/metrics]}").web.publicPaths, ["/metrics"])
         XCTAssertThrowsError(try config(job + "web:\n  public_paths: [/metrics, /api/v1/findings]")) { error in

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPClient
 import XCTest
 @testable import SoakDaemon
 

@@ -137,10 +137,12 @@ extension SoakConfig {
     /// The RBAC rules this configuration's discovery, preset scrapes and evidence fetches need,
     /// in ``KubernetesAccessRule/all``'s order: what its service account must be granted.
     ///
-    /// Evidence counts for a preset job when `evidence.pprof` is on and `evidence.jobs` is
-    /// empty (any Go target) or names the job. A profile path outside `/debug/pprof/` on an API
-    /// server-authorised component needs its own non-resource URL, which is added.
-    public var requiredKubernetesAccess: [KubernetesAccessRule] {
+    /// - Parameters:
+    ///   - evidenceJobs: the jobs whose components evidence capture may fetch profiles from;
+    ///     nil when it is off, empty for every job (any Go target qualifies).
+    ///   - profilePaths: the profiles' paths (`/debug/pprof/heap`); a path outside
+    ///     `/debug/pprof/` on an API server-authorised component needs its own non-resource URL.
+    public func requiredKubernetesAccess(evidenceJobs: [String]? = nil, profilePaths: [String] = []) -> [KubernetesAccessRule] {
         var needed: [KubernetesAccessRule] = []
         func add(_ rule: KubernetesAccessRule?) {
             if let rule, !needed.contains(rule) { needed.append(rule) }
@@ -149,14 +151,14 @@ extension SoakConfig {
             for sd in job.kubernetesSDConfigs { add(sd.role.accessRule) }
             guard let preset = job.preset else { continue }
             add(preset.scrapeAccessRule)
-            guard evidence.pprof, evidence.jobs.isEmpty || evidence.jobs.contains(job.jobName),
+            guard let jobs = evidenceJobs, jobs.isEmpty || jobs.contains(job.jobName),
                   let rule = preset.evidenceAccessRule else { continue }
-            for profile in evidence.profiles {
-                let path = String(profile.path.prefix { $0 != "?" })
+            for profilePath in profilePaths {
+                let path = String(profilePath.prefix { $0 != "?" })
                 if path.hasPrefix("/debug/pprof/") || rule == .kubeletProxy {
                     add(rule)
                 } else {
-                    add(KubernetesAccessRule(.nonResourceURL(path), verb: "get", neededBy: "evidence profile \(profile.name)"))
+                    add(KubernetesAccessRule(.nonResourceURL(path), verb: "get", neededBy: "evidence profile \(path)"))
                 }
             }
         }
