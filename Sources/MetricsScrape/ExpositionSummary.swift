@@ -19,7 +19,12 @@ public struct ExpositionSummary: ExpositionVisitor {
 
     public private(set) var countsByType: [MetricType: Counts] = [:]
     public private(set) var hints: [Hint] = []
-    private var seriesSeen = Set<SeenSeries>()
+    /// Samples that repeat a series already exposed, without a timestamp or with the same one
+    /// (an exposition holds one value per series; Prometheus rejects the scrape), with the
+    /// line of the repeat and of the first occurrence. `soak lint` reports each as an error.
+    public private(set) var duplicates: [(line: Int, firstLine: Int, metric: String)] = []
+    /// Each series' first line and timestamp.
+    private var seriesSeen: [SeenSeries: (line: Int, timestampMs: Int64?)] = [:]
     private var scratch: [UInt8] = []
 
     public init() {}
@@ -63,7 +68,15 @@ public struct ExpositionSummary: ExpositionVisitor {
             pairs.append(scratch)
         }
         pairs.sort { $0.lexicographicallyPrecedes($1) }
-        if seriesSeen.insert(SeenSeries(name: Array(sample.nameBytes), labels: pairs)).inserted {
+        let series = SeenSeries(name: Array(sample.nameBytes), labels: pairs)
+        if let first = seriesSeen[series] {
+            // OpenMetrics allows a series again with a later timestamp (a backfill's history).
+            if sample.timestampMs == nil || sample.timestampMs == first.timestampMs {
+                duplicates.append((sample.line, first.line, String(decoding: sample.nameBytes, as: UTF8.self)))
+            }
+            seriesSeen[series] = (first.line, sample.timestampMs)
+        } else {
+            seriesSeen[series] = (sample.line, sample.timestampMs)
             countsByType[sample.familyType, default: Counts()].series += 1
         }
     }

@@ -31,7 +31,12 @@ struct LintCommand: ParsableCommand {
         let bytes = try InputFailure.read(file)
         let name = file == "-" ? "<stdin>" : file
         var summary = ExpositionSummary()
-        let errors = LintRun.collectErrors(bytes, format: format, into: &summary)
+        var errors = LintRun.collectErrors(bytes, format: format, into: &summary)
+        // A repeated series is valid syntax but not a valid exposition (one value per series).
+        errors += summary.duplicates.prefix(20).map {
+            ExpositionError(line: $0.line, column: 1, reason: "duplicate series: \($0.metric) with the same labels already at line \($0.firstLine)")
+        }
+        errors.sort { $0.line < $1.line }
         for error in errors {
             print("\(name):\(error.line):\(error.column): \(error.reason)")
         }

@@ -87,3 +87,35 @@ final class CommandInputTests: XCTestCase {
         XCTAssertFalse(loopback.stdout.contains("warning: HTTP"), loopback.stdout)
     }
 }
+
+/// `soak lint` refuses an exposition that repeats a series (issue 20): Prometheus would reject
+/// the scrape, so a check that passes it is wrong.
+final class LintDuplicateSeriesTests: XCTestCase {
+    func testARepeatedSeriesIsAnErrorWithBothLines() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("soak-lint-dup-\(UUID().uuidString).prom")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try """
+            # HELP process_open_fds Open fds.
+            # TYPE process_open_fds gauge
+            process_open_fds{pod="a",ns="x"} 12
+            process_open_fds{pod="b",ns="x"} 13
+            process_open_fds{ns="x",pod="a"} 14
+
+            """.write(to: url, atomically: true, encoding: .utf8)
+        let run = try SoakProcess.run(["lint", url.path])
+        XCTAssertEqual(run.status, 1, run.stdout)
+        XCTAssertTrue(run.stdout.contains("\(url.path):5:1: duplicate series: process_open_fds with the same labels already at line 3"), run.stdout)
+        XCTAssertTrue(run.stdout.contains("INVALID"), run.stdout)
+
+        // OpenMetrics history: the same series again with later timestamps is fine.
+        try """
+            # TYPE process_open_fds gauge
+            process_open_fds{pod="a"} 12 1767225600
+            process_open_fds{pod="a"} 13 1767225630
+            # EOF
+
+            """.write(to: url, atomically: true, encoding: .utf8)
+        let history = try SoakProcess.run(["lint", "--format", "openmetrics", url.path])
+        XCTAssertEqual(history.status, 0, history.stdout)
+    }
+}
