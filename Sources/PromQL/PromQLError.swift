@@ -10,6 +10,8 @@ public struct PromQLError: Error, Sendable, Equatable, CustomStringConvertible {
         case timeout = "timeout"
         /// Storage could not be read (HTTP 500).
         case `internal` = "internal"
+        /// Storage is not ready, e.g. while the monitor reloads (HTTP 503).
+        case unavailable = "unavailable"
     }
 
     public let kind: Kind

@@ -39,6 +39,7 @@ public struct MonitorHTTPServer: Service {
     ///     self-metrics.
     ///   - processStatistics: how to read the `process_*` figures; the default reads `/proc/self`.
     ///   - readAPI: the Prometheus-compatible read API (`/api/v1/query` …); nil leaves it out.
+    ///   - reload: what `POST /-/reload` runs (``ReloadableMonitor/reload(trigger:)``); nil: no such route.
     public init(
         configuration: MonitorHTTPConfiguration = MonitorHTTPConfiguration(),
         provider: any MonitorStatusProvider,
@@ -46,6 +47,7 @@ public struct MonitorHTTPServer: Service {
         logger: Logger = Logger(label: "soak.http"),
         processStatistics: @escaping @Sendable () -> ProcessStatistics? = { try? ProcessStatistics.current() },
         readAPI: PrometheusAPI? = nil,
+        reload: (@Sendable () async -> ReloadOutcome)? = nil,
         onListening: @escaping ListeningHandler = { _, _ in }
     ) throws(MonitorHTTPError) {
         self.configuration = configuration
@@ -56,7 +58,7 @@ public struct MonitorHTTPServer: Service {
         }
         self.routes = MonitorRoutes(
             provider: provider, metricsPage: MetricsPage(registry: registry, processStatistics: processStatistics),
-            prometheus: readAPI.map(PrometheusRoutes.init(api:)))
+            prometheus: readAPI.map(PrometheusRoutes.init(api:)), reload: reload)
         self.logger = logger
         self.onListening = onListening
     }
@@ -65,7 +67,7 @@ public struct MonitorHTTPServer: Service {
     public func run() async throws {
         let router = Router()
         if let token {
-            router.add(middleware: BearerTokenMiddleware(token: token))
+            router.add(middleware: BearerTokenMiddleware(token: token, publicPaths: configuration.publicPaths))
         }
         routes.register(on: router)
 

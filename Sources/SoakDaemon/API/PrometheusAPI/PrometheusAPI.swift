@@ -79,7 +79,7 @@ public struct PrometheusAPI: Sendable {
         let status = switch error.kind {
         case .badData: 400
         case .execution: 422
-        case .timeout: 503
+        case .timeout, .unavailable: 503
         case .internal: 500
         }
         return Answer(status: status, body: json.text)
