@@ -14,8 +14,9 @@ public struct ComparisonSettings: Sendable {
     /// between identical builds).
     public var levelTolerancePercent: Double = 10
     /// A growth difference smaller than this (percent of the baseline median per hour) is no
-    /// change: 0.5 %/h is 12 %/day, a leak an SRE acts on; the detector's floor is 0.25 %/h.
-    public var growthTolerancePercentPerHour: Double = 0.5
+    /// change: the detector's own floor (400 h to double, beyond any soak run); the interval must
+    /// also exclude zero, which is what keeps identical processes apart.
+    public var growthTolerancePercentPerHour: Double = 0.25
     /// Two-sided confidence of every interval (0.95).
     public var confidence: Double = 0.95
     /// Which metric names are compared and as which resource.

@@ -20,7 +20,11 @@ struct SeriesSegments {
     /// them) and buckets each segment as the detector does. The last, still open bucket of each
     /// segment is dropped: its floor is the minimum of fewer samples, biased high.
     init(_ series: ComparedSeries, resource: ResourceKind, configuration: DetectorConfiguration) {
-        var detector = SeriesDetector(configuration: configuration, resource: resource)
+        // Only the detector's segment rules are wanted here, not its judgements: a warm-up that
+        // never ends keeps it from judging (the rules depend on buckets, gaps and collapses only).
+        var segmentRules = configuration
+        segmentRules.warmUpSeconds = .infinity
+        var detector = SeriesDetector(configuration: segmentRules, resource: resource)
         var starts: [(index: Int, reason: SegmentBreak)] = []
         var nextRestart = 0
         let restartsMs = series.restartTimesMs.sorted()
@@ -90,14 +94,11 @@ struct LevelBlock {
 extension SeriesSegments.Segment {
     /// Seconds after the segment's start that are warm-up, found as the detector finds it: the
     /// configured warm-up at least; longer when a levelling-off exponential explains the levels
-    /// much better than a line (then three time constants, 95 % of the approach, capped at the
+    /// much better than a line (then two time constants, 86 % of the approach, capped at the
     /// fast-growth warm-up), or while growth in the early hours is faster than warm-up growth.
     /// A segment that began at a scrape gap continues a warm process and has no warm-up.
     func warmUpSeconds(means: Bool, configuration: DetectorConfiguration) -> Double {
-        switch startReason {
-        case .scrapeGap, .timeWentBackwards: return 0
-        case .firstSample, .restart, .valueCollapse, .versionChange: break
-        }
+        guard !startsWarm else { return 0 }
         var end = configuration.warmUpSeconds
         let times = buckets.map(\.time)
         let levels = buckets.map { $0.level(means: means) }
@@ -110,7 +111,7 @@ extension SeriesSegments.Segment {
                     dominance: configuration.saturationDominance, best: true)
             }
         }
-        if let tau { end = max(end, min(3 * tau, configuration.fastGrowthWarmUpSeconds)) }
+        if let tau { end = max(end, min(2 * tau, configuration.fastGrowthWarmUpSeconds)) }
         let early = times.indices.filter { times[$0] >= end && times[$0] < configuration.fastGrowthWarmUpSeconds }
         if early.count >= 4, let slope = TheilSen.slope(times: early.map { times[$0] }, values: early.map { levels[$0] }) {
             let mean = early.reduce(0) { $0 + levels[$1] } / Double(early.count)
@@ -121,9 +122,13 @@ extension SeriesSegments.Segment {
         return end
     }
 
-    /// The levels after warm-up as a block, or nil when fewer than two remain.
-    func block(means: Bool, configuration: DetectorConfiguration) -> LevelBlock? {
-        let warmUp = warmUpSeconds(means: means, configuration: configuration)
+    /// True when the segment starts a process (or a version) afresh and so has a warm-up.
+    var startsWarm: Bool { startReason == .scrapeGap || startReason == .timeWentBackwards }
+
+    /// The levels after `warmUp` seconds (the row's warm-up when the segment starts cold, else 0)
+    /// as a block, or nil when fewer than two remain.
+    func block(means: Bool, warmUp rowWarmUp: Double, configuration: DetectorConfiguration) -> LevelBlock? {
+        let warmUp = startsWarm ? 0 : rowWarmUp
         let kept = buckets.filter { $0.firstTime >= warmUp }
         guard kept.count >= 2 else { return nil }
         let levels = kept.map { $0.level(means: means) }

@@ -91,9 +91,14 @@ public enum VersionComparator {
             candidate: SideData(series: candidate.map { SeriesSegments($0, resource: resource, configuration: configuration) },
                                 limits: candidate.map(\.limit)))
         let means = judgesMeans(resource: resource, sides: [sides.baseline, sides.candidate], configuration: configuration)
+        // One warm-up for the whole row, the longest any cold-started segment of either side
+        // shows: cut at different ages, two identical warm-ups would leave different tails, and
+        // the tail's slope would read as a growth difference.
+        let warmUp = (sides.baseline.series + sides.candidate.series).flatMap(\.segments)
+            .map { $0.warmUpSeconds(means: means, configuration: configuration) }.max() ?? configuration.warmUpSeconds
         for side in [\SidePair<SideData>.baseline, \SidePair<SideData>.candidate] {
             sides[keyPath: side].blocks = sides[keyPath: side].series.flatMap(\.segments)
-                .compactMap { $0.block(means: means, configuration: configuration) }
+                .compactMap { $0.block(means: means, warmUp: warmUp, configuration: configuration) }
         }
         var row = ComparisonRow(
             metric: key.metric, labels: key.labels, resource: resource, verdict: .inconclusive, reason: "",
