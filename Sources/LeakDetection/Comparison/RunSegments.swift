@@ -95,7 +95,9 @@ extension SeriesSegments.Segment {
     /// Seconds after the segment's start that are warm-up, found as the detector finds it: the
     /// configured warm-up at least; longer when a levelling-off exponential explains the levels
     /// much better than a line (then two time constants, 86 % of the approach, capped at the
-    /// fast-growth warm-up), or while growth in the early hours is faster than warm-up growth.
+    /// fast-growth warm-up). The detector's other warm-up rule — fast growth in the first hours
+    /// is presumed warm-up — is not used: in a comparison a fast leak is the finding, and it
+    /// would cut the other side's run short too (the row's warm-up is the longest of both).
     /// A segment that began at a scrape gap continues a warm process and has no warm-up.
     func warmUpSeconds(means: Bool, configuration: DetectorConfiguration) -> Double {
         guard !startsWarm else { return 0 }
@@ -112,13 +114,6 @@ extension SeriesSegments.Segment {
             }
         }
         if let tau { end = max(end, min(2 * tau, configuration.fastGrowthWarmUpSeconds)) }
-        let early = times.indices.filter { times[$0] >= end && times[$0] < configuration.fastGrowthWarmUpSeconds }
-        if early.count >= 4, let slope = TheilSen.slope(times: early.map { times[$0] }, values: early.map { levels[$0] }) {
-            let mean = early.reduce(0) { $0 + levels[$1] } / Double(early.count)
-            if mean > 0, slope * 3600 / mean * 100 > configuration.fastWarmUpGrowthPercentPerHour {
-                end = configuration.fastGrowthWarmUpSeconds
-            }
-        }
         return end
     }
 
