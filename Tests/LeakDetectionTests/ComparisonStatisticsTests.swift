@@ -1,5 +1,6 @@
 import XCTest
 @testable import LeakDetection
+import SoakModel
 
 /// The comparison's error rates over many generated baseline/candidate pairs (issue 14): identical
 /// processes rarely differ, a leak or a higher level in the candidate is found, a leaking
@@ -65,7 +66,7 @@ final class ComparisonStatisticsTests: XCTestCase {
         func side(_ leak: Double) -> [ComparedSeries] {
             (0..<3).map { i in
                 var series = process.series(hours: 6, leakPerHour: leak, levelFactor: 1, random: &random)
-                series.key.labels["instance"] = "10.0.0.\(i):2379"
+                series.key = SeriesKey(metric: series.key.metric, labels: series.key.labels + [Label("instance", "10.0.0.\(i):2379")])
                 return series
             }
         }
@@ -233,7 +234,7 @@ struct PairProcess {
             values.append(value)
         }
         let name = kind == .memory ? "process_resident_memory_bytes" : kind == .fds ? "process_open_fds" : "go_goroutines"
-        return ComparedSeries(key: SeriesKey(name: name, labels: ["job": "pair"]),
+        return ComparedSeries(key: SeriesKey(metric: name, labels: [Label("job", "pair")]),
                               timestampsMs: (0..<count).map { startMs + Int64($0) * 15_000 }, values: values)
     }
 }

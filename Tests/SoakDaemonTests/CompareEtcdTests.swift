@@ -1,3 +1,4 @@
+import HTTPClient
 import Foundation
 import MetricsScrape
 import XCTest
@@ -78,7 +79,7 @@ final class CompareEtcdTests: XCTestCase {
               terminal: false
 
             """
-        let configuration = try MonitorConfiguration(SoakConfig.parse(yaml: yaml, file: "compare-etcd.yml"))
+        let configuration = try MonitorConfiguration(MonitorConfigFile.parse(yaml: yaml, file: "compare-etcd.yml"))
         let log = CapturedLog()
         let runtime = try await MonitorRuntime.open(configuration: configuration, logger: log.logger)
         try await withRunningMonitor(runtime) {

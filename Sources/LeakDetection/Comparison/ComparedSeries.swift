@@ -1,3 +1,5 @@
+import SoakModel
+
 /// One series of one side of a version comparison: its samples in time order and what the
 /// caller knows about it (the version it ran, its limit, when it restarted).
 ///

@@ -1,3 +1,5 @@
+import SoakModel
+
 /// What a version comparison found for one matched row, and for the whole comparison.
 public enum ComparisonVerdict: String, Sendable, Hashable {
     /// The candidate uses more (level) or grows faster (growth), beyond tolerance and chance.

@@ -1,3 +1,5 @@
+import SoakModel
+
 /// Thresholds and time constants of a version comparison (`soak compare`).
 ///
 /// Buckets, warm-up, gaps and restarts come from the leak detector's ``DetectorConfiguration``, so

@@ -1,3 +1,5 @@
+import SoakModel
+
 /// Hodges–Lehmann shift between two samples of bucket levels, with a rank confidence interval
 /// widened for serial correlation.
 ///

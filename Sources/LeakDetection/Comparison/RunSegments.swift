@@ -1,3 +1,5 @@
+import SoakModel
+
 /// One series of a compared run cut the way the leak detector cuts it: segments (a restart, a
 /// value collapse, a scrape gap or a version change starts a new one) of closed buckets.
 struct SeriesSegments {

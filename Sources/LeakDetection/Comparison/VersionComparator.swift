@@ -1,3 +1,5 @@
+import SoakModel
+
 /// Compares a baseline run with a candidate run, per component × resource: level after warm-up
 /// (Hodges–Lehmann shift), growth (blocked Theil–Sen slopes and their difference), restarts per
 /// day and time to exhaustion, each with an interval that survives serial correlation; a verdict
@@ -16,9 +18,10 @@ public enum VersionComparator {
         var order: [RowKey] = []
         for (side, list) in [(0, baseline), (1, candidate)] {
             for series in list {
-                guard let resource = resource(of: series.key.name, settings: settings) else { continue }
-                let key = RowKey(metric: series.key.name,
-                                 labels: series.key.labels.filter { !settings.ignoredLabels.contains($0.key) })
+                guard let resource = resource(of: series.key.metric, settings: settings) else { continue }
+                var labels: [String: String] = [:]
+                for label in series.key.labels where !settings.ignoredLabels.contains(label.name) { labels[label.name] = label.value }
+                let key = RowKey(metric: series.key.metric, labels: labels)
                 if groups[key] == nil {
                     groups[key] = SidePair(baseline: [], candidate: [])
                     order.append(key)
@@ -52,7 +55,7 @@ public enum VersionComparator {
     }
 
     private static func summary(of series: [ComparedSeries], settings: ComparisonSettings) -> ComparedRunSummary {
-        let compared = series.filter { resource(of: $0.key.name, settings: settings) != nil }
+        let compared = series.filter { resource(of: $0.key.metric, settings: settings) != nil }
         return ComparedRunSummary(fromMs: compared.compactMap(\.timestampsMs.first).min(),
                                   toMs: compared.compactMap(\.timestampsMs.last).max(),
                                   versions: Array(Set(compared.compactMap(\.version))).sorted(),

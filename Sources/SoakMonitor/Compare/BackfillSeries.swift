@@ -3,6 +3,7 @@ import LeakDetection
 import MetricsScrape
 import SeriesStore
 import SoakDaemon
+import SoakModel
 
 /// The file side of `soak compare`: an OpenMetrics backfill file (every sample timestamped, as
 /// `soak export` and promtool write it) read into compared series. The version is the one the
@@ -17,18 +18,16 @@ enum BackfillSeries {
         do { parsed = try ExpositionParser.parse(bytes, format: .openMetrics) } catch {
             throw CompareInputError("\(path):\(error.line):\(error.column): \(error.reason)")
         }
-        var order: [String] = []
-        var byKey: [String: RecordedSeries] = [:]
+        var order: [SeriesKey] = []
+        var byKey: [SeriesKey: RecordedSeries] = [:]
         for (i, sample) in parsed.samples.enumerated() {
             guard let timestampMs = sample.timestampMs else {
                 throw CompareInputError("\(path): sample \(i + 1) (\(sample.name)) has no timestamp; a backfill file needs one on every sample")
             }
-            var labels: [String: String] = [:]
-            for label in sample.labels { labels[label.name] = label.value }
-            let key = sample.name + "\u{0}" + labels.sorted { $0.key < $1.key }.map { $0.key + "=" + $0.value }.joined(separator: "\u{1}")
+            let key = SeriesKey(metric: sample.name, labels: sample.labels)
             if byKey[key] == nil {
                 order.append(key)
-                byKey[key] = RecordedSeries(name: sample.name, labels: labels, timestampsMs: [], values: [])
+                byKey[key] = RecordedSeries(key: key, timestampsMs: [], values: [])
             }
             byKey[key]!.timestampsMs.append(timestampMs)
             byKey[key]!.values.append(sample.value)
@@ -43,19 +42,13 @@ enum BackfillSeries {
         }
         if !selectors.isEmpty {
             recorded = recorded.filter { series in
-                let key = storeKey(series)
-                return selectors.contains { $0.matches(key) } || settings.classifier.isLimitMetric(series.name)
-                    || series.name == DetectorBank.startTimeMetric
+                selectors.contains { $0.matches(series.key) } || settings.classifier.isLimitMetric(series.key.metric)
+                    || series.key.metric == DetectorBank.startTimeMetric
             }
         }
         let version = ComponentVersion.version(in: parsed.samples)
         let compared = RecordedSeries.compared(recorded, version: version, settings: settings)
         guard !compared.isEmpty else { throw CompareInputError("\(path): no matching memory, fd, goroutine or thread series") }
         return compared
-    }
-
-    /// The store's series key (what selectors match) of a recorded series.
-    private static func storeKey(_ series: RecordedSeries) -> StoredSeriesKey {
-        StoredSeriesKey(metric: series.name, labels: series.labels.map { SeriesLabel($0.key, $0.value) })
     }
 }

@@ -1,5 +1,6 @@
 import LeakDetection
 import SeriesStore
+import SoakModel
 
 /// The store side of `soak compare`: series and their samples for a time range, or for the spans
 /// during which a job's targets reported a version (from the version markers `soak run` records).
@@ -68,8 +69,6 @@ struct StoredRuns {
     private func read(refs: [SeriesRef], spans: (SeriesRef) -> [(Int64, Int64)]) throws -> [RecordedSeries] {
         var recorded: [RecordedSeries] = []
         for ref in refs {
-            var labels: [String: String] = [:]
-            for label in ref.key.labels { labels[label.name] = label.value }
             // One recorded series per span: a span is one run of one version.
             for (fromMs, toMs) in spans(ref) {
                 let samples: SeriesSamples
@@ -77,7 +76,7 @@ struct StoredRuns {
                     throw CompareInputError("reading \(ref.key): \(error)")
                 }
                 guard !samples.timestampsMs.isEmpty else { continue }
-                recorded.append(RecordedSeries(name: ref.key.metric, labels: labels, timestampsMs: samples.timestampsMs,
+                recorded.append(RecordedSeries(key: ref.key, timestampsMs: samples.timestampsMs,
                                                values: samples.values))
             }
         }
