@@ -47,7 +47,7 @@ final class CompareEtcdTests: XCTestCase {
             guard ready else { return }
         }
         let loads = [baseline.clientPort, candidate.clientPort, leaky.clientPort].map { port in
-            Task { await Self.putLoad(clientPort: port, http: CurlHTTPClient()) }
+            Task { await EtcdProcess.putLoad(clientPort: port, pauseMilliseconds: 20) }
         }
         let watches = WatchLeak(port: leaky.clientPort)
         defer { watches.closeAll() }
@@ -117,32 +117,6 @@ final class CompareEtcdTests: XCTestCase {
                                           "--candidate-version", "3.5.1", "--time-compressed"])
         XCTAssertEqual(unknown.status, 2)
         XCTAssertTrue(unknown.stderr.contains("version 3.3.0 was never reported by job etcd; the store holds: 3.4.23, 3.5.1"), unknown.stderr)
-    }
-
-    /// Sequential puts over 100 keys with a compaction every 500, as MonitorEtcdTests; returns the count.
-    static func putLoad(clientPort: UInt16, http: CurlHTTPClient) async -> Int {
-        var puts = 0
-        var revision = "0"
-        while !Task.isCancelled {
-            let key = Data("soak/key-\(puts % 100)".utf8).base64EncodedString()
-            let value = Data(String(repeating: "v", count: 64).utf8).base64EncodedString()
-            let answer = await http.send(HTTPRequest(method: "POST", url: "http://127.0.0.1:\(clientPort)/v3/kv/put",
-                                                     headers: [("Content-Type", "application/json")],
-                                                     body: Array(#"{"key":"\#(key)","value":"\#(value)"}"#.utf8), timeoutSeconds: 2))
-            if case .success(let response) = answer,
-               let json = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any],
-               let current = (json["header"] as? [String: Any])?["revision"] as? String {
-                revision = current
-            }
-            puts += 1
-            if puts % 500 == 0 {
-                _ = await http.send(HTTPRequest(method: "POST", url: "http://127.0.0.1:\(clientPort)/v3/kv/compaction",
-                                                headers: [("Content-Type", "application/json")],
-                                                body: Array(#"{"revision":"\#(revision)"}"#.utf8), timeoutSeconds: 5))
-            }
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-        return puts
     }
 
     static func soakExecutable() throws -> URL {

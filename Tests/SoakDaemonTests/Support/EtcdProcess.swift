@@ -1,4 +1,5 @@
 import Foundation
+import HTTPClient
 import XCTest
 
 /// A real `etcd-server` (Debian's `/usr/bin/etcd`) on free loopback ports with its own data
@@ -63,5 +64,34 @@ final class EtcdProcess {
         guard process.isRunning else { return }
         process.terminate()
         process.waitUntilExit()
+    }
+
+    /// Steady load through etcd's gRPC gateway: sequential puts over 100 keys, compacting the
+    /// history every 500 puts (as a cluster's API server does every 5 minutes), a pause between
+    /// puts; runs until its task is cancelled and returns how many puts it made.
+    static func putLoad(clientPort: UInt16, pauseMilliseconds: Int) async -> Int {
+        let http = CurlHTTPClient()
+        var puts = 0
+        var revision = "0"
+        while !Task.isCancelled {
+            let key = Data("soak/key-\(puts % 100)".utf8).base64EncodedString()
+            let value = Data(String(repeating: "v", count: 64).utf8).base64EncodedString()
+            let answer = await http.send(HTTPRequest(method: "POST", url: "http://127.0.0.1:\(clientPort)/v3/kv/put",
+                                                     headers: [("Content-Type", "application/json")],
+                                                     body: Array(#"{"key":"\#(key)","value":"\#(value)"}"#.utf8), timeoutSeconds: 2))
+            if case .success(let response) = answer,
+               let json = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any],
+               let current = (json["header"] as? [String: Any])?["revision"] as? String {
+                revision = current
+            }
+            puts += 1
+            if puts % 500 == 0 {
+                _ = await http.send(HTTPRequest(method: "POST", url: "http://127.0.0.1:\(clientPort)/v3/kv/compaction",
+                                                headers: [("Content-Type", "application/json")],
+                                                body: Array(#"{"revision":"\#(revision)"}"#.utf8), timeoutSeconds: 5))
+            }
+            try? await Task.sleep(for: .milliseconds(pauseMilliseconds))
+        }
+        return puts
     }
 }
