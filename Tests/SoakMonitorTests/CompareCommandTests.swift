@@ -5,29 +5,8 @@ import XCTest
 /// `soak compare` on two OpenMetrics backfill files, end to end through the built `soak`: the exit
 /// codes of the gate and the JSON shape the report reads.
 final class CompareCommandTests: XCTestCase {
-    private func soakExecutable() throws -> URL {
-        let folders = [URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
-                       Bundle(for: CompareCommandTests.self).bundleURL.deletingLastPathComponent()]
-        guard let soak = folders.map({ $0.appendingPathComponent("soak") })
-            .first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-            throw XCTSkip("soak not found in \(folders.map(\.path)); build with `swift build --build-tests`")
-        }
-        return soak
-    }
-
     private func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = try soakExecutable()
-        process.arguments = arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+        try SoakProcess.run(arguments)
     }
 
     private func file(_ name: String, _ contents: String) throws -> String {
