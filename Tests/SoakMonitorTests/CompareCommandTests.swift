@@ -19,15 +19,16 @@ final class CompareCommandTests: XCTestCase {
 
     /// 6 h of 30-s open-fd counts (Poisson around `fds`, growing `growthPerHour` of it per hour),
     /// two instances, plus the etcd version info metric.
-    private func run(version: String, fds: Double, growthPerHour: Double, seed: UInt64) -> String {
+    private func run(version: String, fds: Double, growthPerHour: Double, seed: UInt64,
+                     startMs: Int64 = SyntheticCorpus.defaultStartMs) -> String {
         var random = SeededGenerator(seed: seed)
         let series = (0..<2).map { instance in
             CorpusSeries(name: "process_open_fds", labels: ["job": "etcd", "instance": "10.0.0.\(instance):2379"],
-                         shape: .fdChurn, onsetMs: nil, startMs: SyntheticCorpus.defaultStartMs, spacingMs: 30_000,
+                         shape: .fdChurn, onsetMs: nil, startMs: startMs, spacingMs: 30_000,
                          values: (0..<720).map { i in random.poisson(fds * (1 + growthPerHour * Double(i) / 120)) })
         }
         let info = CorpusSeries(name: "etcd_server_version", labels: ["job": "etcd", "server_version": version],
-                                shape: .flatNoise, onsetMs: nil, startMs: SyntheticCorpus.defaultStartMs, spacingMs: 30_000,
+                                shape: .flatNoise, onsetMs: nil, startMs: startMs, spacingMs: 30_000,
                                 values: Array(repeating: 1, count: 720))
         return SyntheticCorpus.openMetricsText(series + [info])
     }
@@ -60,6 +61,32 @@ final class CompareCommandTests: XCTestCase {
         // the 10 % tolerance.
         let levelOnly = try run(["compare", "--baseline-input", baseline, "--candidate-input", candidate, "--fail-on", "level"])
         XCTAssertEqual(levelOnly.status, 0, levelOnly.stdout + levelOnly.stderr)
+    }
+
+    /// The store input with time ranges: both runs imported into one database, a day apart.
+    func testTimeRangesOfOneStoreCompareLikeFiles() throws {
+        let day: Int64 = 86_400_000
+        let baseline = try file("range-old.om", run(version: "3.4.23", fds: 120, growthPerHour: 0, seed: 6))
+        let candidate = try file("range-new.om", run(version: "3.5.1", fds: 120, growthPerHour: 0.02, seed: 7,
+                                                     startMs: SyntheticCorpus.defaultStartMs + day))
+        let database = try file("range.db", "")
+        try FileManager.default.removeItem(atPath: database)
+        for input in [baseline, candidate] {
+            let imported = try run(["import", "--db", database, input])
+            XCTAssertEqual(imported.status, 0, imported.stderr)
+        }
+        let start = SyntheticCorpus.defaultStartMs / 1000
+        let result = try run(["compare", "--db", database, "--match", "process_open_fds",
+                              "--baseline-from", "\(start)", "--baseline-to", "\(start + 6 * 3600)",
+                              "--candidate-from", "2026-01-02T00:00:00Z", "--candidate-to", "2026-01-02T06:00:00Z",
+                              "--fail-on", "growth", "--format", "json"])
+        XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
+        let document = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual((document["candidate"] as? [String: Any])?["from"] as? String, "2026-01-02T00:00:00Z")
+        XCTAssertEqual((document["rows"] as? [[String: Any]])?.first?["verdict"] as? String, "regression")
+        let empty = try run(["compare", "--db", database, "--baseline-from", "0", "--baseline-to", "10",
+                             "--candidate-from", "\(start)", "--candidate-to", "\(start + 3600)"])
+        XCTAssertEqual(empty.status, 2, empty.stdout + empty.stderr)
     }
 
     func testIdenticalRunsPassAndMarkdownIsATable() throws {
