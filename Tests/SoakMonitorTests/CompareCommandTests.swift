@@ -5,7 +5,7 @@ import XCTest
 /// `soak compare` on two OpenMetrics backfill files, end to end through the built `soak`: the exit
 /// codes of the gate and the JSON shape the report reads.
 final class CompareCommandTests: XCTestCase {
-    private func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+    private func run(_ arguments: [String]) throws -> SoakProcess.Run {
         try SoakProcess.run(arguments)
     }
 
