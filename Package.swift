@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "SeriesStore", targets: ["SeriesStore"]),
         .library(name: "LeakDetection", targets: ["LeakDetection"]),
         .library(name: "SoakDaemon", targets: ["SoakDaemon"]),
+        .library(name: "SoakReport", targets: ["SoakReport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -21,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        // `soak report`'s page: Mustache templates escape every `{{value}}` by construction.
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // libcurl: the scraper's HTTP(S) client. The shim wraps variadic curl_easy_setopt.
@@ -45,6 +48,17 @@ let package = Package(
         ),
         .target(name: "SeriesStore", dependencies: ["CSQLite"]),
         .target(name: "LeakDetection"),
+        // `soak report`: one self-contained HTML file (inline CSS and SVG, no script) built from a
+        // store, its findings and, when given, a `soak compare` result.
+        .target(
+            name: "SoakReport",
+            dependencies: [
+                "SeriesStore", "LeakDetection",
+                .product(name: "Mustache", package: "swift-mustache"),
+                // SHA-256 of the inline style sheet, for the page's Content-Security-Policy.
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         // The always-on monitor's logic (alert hooks, outbox), kept out of the thin `soak`
         // executable so tests can reach it.
         .target(
@@ -67,7 +81,7 @@ let package = Package(
         .executableTarget(
             name: "SoakMonitor",
             dependencies: [
-                "MetricsScrape", "SeriesStore", "LeakDetection", "SoakDaemon",
+                "MetricsScrape", "SeriesStore", "LeakDetection", "SoakDaemon", "SoakReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -104,6 +118,7 @@ let package = Package(
         ),
         .testTarget(name: "SeriesStoreTests", dependencies: ["SeriesStore"]),
         .testTarget(name: "LeakDetectionTests", dependencies: ["LeakDetection"]),
+        .testTarget(name: "SoakReportTests", dependencies: ["SoakReport", "SeriesStore", "LeakDetection"]),
         // `soak analyze` end to end: launches the built `soak` from the build folder. Depending on
         // the executable target makes `swift build --build-tests` build `soak` first.
         .testTarget(name: "SoakMonitorTests", dependencies: ["SoakMonitor", "LeakDetection"]),
