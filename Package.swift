@@ -126,6 +126,8 @@ let package = Package(
             name: "SoakDaemonTests",
             dependencies: [
                 "SoakDaemon", "MetricsScrape", "SeriesStore", "LeakDetection", "CCurl",
+                // The report opened in headless Chromium, from a real monitored run (Report/).
+                "SoakReport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

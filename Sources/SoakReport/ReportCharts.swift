@@ -46,6 +46,9 @@ struct ReportCharts {
         let filled = data.buckets.filter { $0.count > 0 }
         let xs = filled.map { Double($0.startMs) }
         chart.areas.append(.init(cls: "range", geometry: frame.band(xs, lower: filled.map(\.min), upper: filled.map(\.max))))
+        // The step means: where a step holds one sample (short runs) the band is a line, and
+        // this is the raw series itself.
+        chart.lines.append(.init(cls: "raw", geometry: frame.polyline(xs, filled.map(\.mean))))
         if !data.levels.isEmpty {
             chart.lines.append(.init(cls: "level", geometry: frame.polyline(data.levelTimestampsMs.map(Double.init), data.levels)))
         }

@@ -181,7 +181,8 @@ struct PageView {
             }
             return Finding(anchor: finding.anchor, stateClass: finding.state == "firing" ? "firing" : "resolved",
                            state: finding.state, series: Self.clip(finding.series.description, 600),
-                           title: "\(finding.resource) of \(Self.clip(finding.component, 120))", facts: facts,
+                           title: "\(finding.resource) (\(finding.series.metric)) of \(Self.clip(finding.component, 120))",
+                           facts: facts,
                            chart: charts.finding(finding, spanFromMs: model.spanFromMs, spanToMs: model.spanToMs),
                            evidence: evidence, hasEvidence: !evidence.isEmpty)
         }

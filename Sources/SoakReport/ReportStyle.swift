@@ -40,6 +40,7 @@ enum ReportStyle {
     svg .grid{stroke:#edf0f4;stroke-width:1}
     svg .frame{stroke:#aab2bf;stroke-width:1}
     svg .range{fill:#9db6d9;fill-opacity:.45;stroke:none}
+    svg .raw{fill:none;stroke:#9db6d9;stroke-width:1}
     svg .level{fill:none;stroke:#1f4e8c;stroke-width:1.6}
     svg .mean{fill:none;stroke:#1f4e8c;stroke-width:1.2}
     svg .mean.leaking{stroke:var(--leak)}

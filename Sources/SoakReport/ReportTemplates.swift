@@ -62,7 +62,7 @@ enum ReportTemplates {
     <section id="findings">
     <h2>Findings</h2>
     {{#replayNote}}<p class="muted">{{replayNote}}</p>{{/replayNote}}
-    {{#hasFindings}}<p class="legend-key muted"><span class="key-range">■ raw range per step</span><span class="key-level">— level the detector judged (post-GC floor for memory, mean for counts)</span><span class="key-trend">— fitted trend, dashed: projection to the limit</span><span class="key-onset">┆ onset</span><span>┆ segment boundary</span></p>{{/hasFindings}}
+    {{#hasFindings}}<p class="legend-key muted"><span class="key-range">■ raw range and mean per step</span><span class="key-level">— level the detector judged (post-GC floor for memory, mean for counts)</span><span class="key-trend">— fitted trend, dashed: projection to the limit</span><span class="key-onset">┆ onset</span><span>┆ segment boundary</span></p>{{/hasFindings}}
     {{^hasFindings}}<p>No leak found in this range.</p>{{/hasFindings}}
     {{#findings}}<article class="finding {{stateClass}}" id="{{anchor}}">
     <h3><span class="state-{{stateClass}}">{{state}}</span> · {{title}}</h3>

@@ -133,9 +133,11 @@ extension SVGChart {
             labels.append(Label(cls: "axis", x: ReportFormat.coordinate(frame.left - 4),
                                 y: ReportFormat.coordinate(frame.y(tick) + 4), anchor: "end", text: format(tick)))
         }
-        for (x, text) in xTicks {
+        for (index, (x, text)) in xTicks.enumerated() {
+            // The outer ticks are aligned inwards so their text stays inside the chart.
+            let anchor = index == 0 ? "start" : index == xTicks.count - 1 ? "end" : "middle"
             labels.append(Label(cls: "axis", x: ReportFormat.coordinate(frame.x(x)),
-                                y: ReportFormat.coordinate(frame.height - 6), anchor: "middle", text: text))
+                                y: ReportFormat.coordinate(frame.height - 6), anchor: anchor, text: text))
         }
         rules.append(SVGChart.Rule(cls: "frame", x1: frame.plotLeft, y1: frame.plotBottom, x2: frame.plotRight,
                                    y2: frame.plotBottom))
