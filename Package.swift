@@ -90,7 +90,7 @@ let package = Package(
         // `make bench`: release-build throughput figures printed beside the peers' (see BENCHMARKS.md).
         .executableTarget(
             name: "SoakBench",
-            dependencies: ["MetricsScrape", "SeriesStore", "LeakDetection"],
+            dependencies: ["MetricsScrape", "SeriesStore", "LeakDetection", "SoakReport"],
             path: "Benchmarks/SoakBench"
         ),
         // `make eval`: precision, recall and detection delay of the leak detector and of two
