@@ -98,8 +98,8 @@ struct PageView {
             Fact(name: "Run", value: spanText),
             Fact(name: "Components", value: "\(model.components.count) in \(jobs.count) job\(jobs.count == 1 ? "" : "s"); "
                  + "\(model.seriesCount) series; \(format.value(Double(model.sampleCount), bytes: false)) samples judged"),
-            Fact(name: "Versions seen", value: Set(model.versionChanges.map(\.detail)).sorted().joined(separator: ", ").nilIfEmpty
-                 ?? "no version markers recorded"),
+            Fact(name: "Versions seen", value: Set(model.versionChanges.map { Self.clip($0.detail, 60) }).sorted()
+                 .joined(separator: ", ").nilIfEmpty ?? "no version markers recorded"),
             Fact(name: "Restarts", value: "\(model.restarts.count)"),
             Fact(name: "Time to exhaustion", value: earliestExhaustion.map { entry in
                 "\(format.duration(ms: entry.0 - model.spanToMs)) after the run's end (\(format.time(entry.0))), "
