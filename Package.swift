@@ -7,11 +7,16 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "soak", targets: ["SoakMonitor"]),
+        .library(name: "SoakModel", targets: ["SoakModel"]),
+        .library(name: "HTTPClient", targets: ["HTTPClient"]),
+        .library(name: "ConfigSupport", targets: ["ConfigSupport"]),
         .library(name: "MetricsScrape", targets: ["MetricsScrape"]),
         .library(name: "SeriesStore", targets: ["SeriesStore"]),
         .library(name: "LeakDetection", targets: ["LeakDetection"]),
+        .library(name: "MonitorState", targets: ["MonitorState"]),
         .library(name: "SoakDaemon", targets: ["SoakDaemon"]),
         .library(name: "SoakReport", targets: ["SoakReport"]),
+        .library(name: "SoakDemo", targets: ["SoakDemo"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -26,7 +31,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
-        // libcurl: the scraper's HTTP(S) client. The shim wraps variadic curl_easy_setopt.
+        // libcurl: every outgoing HTTP(S) request (scrapes, discovery, alert hooks, evidence) goes
+        // through the HTTPClient module over it. The shim wraps variadic curl_easy_setopt.
         .systemLibrary(
             name: "CCurl",
             pkgConfig: "libcurl",
@@ -38,36 +44,52 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+        // The shared vocabulary every other module speaks: labels, series identity, samples,
+        // resource kinds, finding and alert states, anchored regexes. A leaf: no Foundation, no I/O.
+        .target(name: "SoakModel"),
+        // One HTTP client over libcurl (one global init, the multi interface, one place that blocks).
+        .target(name: "HTTPClient", dependencies: ["CCurl"]),
+        // The YAML cursor and line-accurate problem types every configuration section is read with.
+        .target(
+            name: "ConfigSupport",
+            dependencies: ["SoakModel", .product(name: "Yams", package: "Yams")]
+        ),
         .target(
             name: "MetricsScrape",
             dependencies: [
-                "CCurl", .product(name: "Yams", package: "Yams"),
+                "SoakModel", "HTTPClient", "ConfigSupport", "CCurl", .product(name: "Yams", package: "Yams"),
                 // Warnings (insecure_skip_verify, discovery failures) go to the caller's logger.
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .target(name: "SeriesStore", dependencies: ["CSQLite"]),
-        .target(name: "LeakDetection"),
+        .target(name: "SeriesStore", dependencies: ["SoakModel", "CSQLite"]),
+        .target(name: "LeakDetection", dependencies: ["SoakModel"]),
+        // The daemon's persistent state (findings, evidence, alert outbox; samples through the
+        // store) with typed rows, readable by the pipeline, the API and reports alike.
+        .target(name: "MonitorState", dependencies: ["SoakModel", "SeriesStore", "MetricsScrape"]),
         // `soak report`: one self-contained HTML file (inline CSS and SVG, no script) built from a
-        // store, its findings and, when given, a `soak compare` result.
+        // store, the daemon's findings and evidence and, when given, a `soak compare` result.
         .target(
             name: "SoakReport",
             dependencies: [
-                "SeriesStore", "LeakDetection",
+                "SoakModel", "SeriesStore", "LeakDetection", "MonitorState",
                 .product(name: "Mustache", package: "swift-mustache"),
                 // SHA-256 of the inline style sheet, for the page's Content-Security-Policy.
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        // The always-on monitor's logic (alert hooks, outbox), kept out of the thin `soak`
-        // executable so tests can reach it.
+        // The always-on monitor's logic (pipeline, alert hooks, outbox, API), kept out of the thin
+        // `soak` executable so tests can reach it.
         .target(
             name: "SoakDaemon",
             dependencies: [
-                "CCurl", "MetricsScrape", "SeriesStore", "LeakDetection",
+                "SoakModel", "HTTPClient", "ConfigSupport", "MetricsScrape", "SeriesStore", "LeakDetection", "MonitorState",
+                // `GET /report`: the same page `soak report` writes.
+                "SoakReport",
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
-                // HTTP surface: /metrics, /healthz, /-/ready, /api/v1 (Sources/SoakDaemon/HTTP).
+                // HTTP surface: /metrics, /healthz, /-/ready, /api/v1 (Sources/SoakDaemon/API).
                 .product(name: "Hummingbird", package: "hummingbird"),
                 // `soak run`'s services (scraping, pipeline, outbox, retention) and graceful shutdown.
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -78,10 +100,22 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
+        // `soak demo`: the leaking exporter's generators, its server and the terminal view; kept
+        // out of the daemon so production code ships no demo data.
+        .target(
+            name: "SoakDemo",
+            dependencies: [
+                "SoakModel", "MetricsScrape", "LeakDetection", "SoakDaemon",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "SoakMonitor",
             dependencies: [
-                "MetricsScrape", "SeriesStore", "LeakDetection", "SoakDaemon", "SoakReport",
+                "SoakModel", "ConfigSupport", "MetricsScrape", "SeriesStore", "LeakDetection", "MonitorState",
+                "SoakDaemon", "SoakDemo", "SoakReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -90,14 +124,14 @@ let package = Package(
         // `make bench`: release-build throughput figures printed beside the peers' (see BENCHMARKS.md).
         .executableTarget(
             name: "SoakBench",
-            dependencies: ["MetricsScrape", "SeriesStore", "LeakDetection", "SoakReport"],
+            dependencies: ["SoakModel", "MetricsScrape", "SeriesStore", "LeakDetection", "SoakReport"],
             path: "Benchmarks/SoakBench"
         ),
         // `make eval`: precision, recall and detection delay of the leak detector and of two
         // reference alert rules on the labelled synthetic corpus.
         .executableTarget(
             name: "SoakEval",
-            dependencies: ["LeakDetection"],
+            dependencies: ["SoakModel", "LeakDetection"],
             path: "Benchmarks/SoakEval"
         ),
         // `make fuzz`: libFuzzer entry point for the exposition parser (built only with -sanitize=fuzzer).
@@ -108,7 +142,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MetricsScrapeTests",
-            dependencies: ["MetricsScrape", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["SoakModel", "HTTPClient", "ConfigSupport", "MetricsScrape", .product(name: "Logging", package: "swift-log")]
         ),
         // The crash test's child: SeriesStoreTests launches it from the build folder and SIGKILLs it.
         .executableTarget(
@@ -116,16 +150,25 @@ let package = Package(
             dependencies: ["SeriesStore"],
             path: "Tests/StoreCrashChild"
         ),
-        .testTarget(name: "SeriesStoreTests", dependencies: ["SeriesStore"]),
-        .testTarget(name: "LeakDetectionTests", dependencies: ["LeakDetection"]),
-        .testTarget(name: "SoakReportTests", dependencies: ["SoakReport", "SeriesStore", "LeakDetection"]),
+        .testTarget(name: "SeriesStoreTests", dependencies: ["SoakModel", "SeriesStore"]),
+        .testTarget(name: "MonitorStateTests", dependencies: ["SoakModel", "SeriesStore", "MonitorState"]),
+        .testTarget(name: "LeakDetectionTests", dependencies: ["SoakModel", "LeakDetection"]),
+        .testTarget(name: "SoakReportTests", dependencies: ["SoakReport", "SoakModel", "SeriesStore", "MonitorState", "LeakDetection"]),
         // `soak analyze` end to end: launches the built `soak` from the build folder. Depending on
         // the executable target makes `swift build --build-tests` build `soak` first.
-        .testTarget(name: "SoakMonitorTests", dependencies: ["SoakMonitor", "LeakDetection"]),
+        .testTarget(name: "SoakMonitorTests", dependencies: ["SoakMonitor", "SoakModel", "LeakDetection"]),
+        .testTarget(
+            name: "SoakDemoTests",
+            dependencies: [
+                "SoakDemo", "SoakDaemon", "SoakModel", "MetricsScrape", "LeakDetection",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "SoakDaemonTests",
             dependencies: [
-                "SoakDaemon", "MetricsScrape", "SeriesStore", "LeakDetection", "CCurl",
+                "SoakModel", "HTTPClient", "ConfigSupport", "SoakDaemon", "MetricsScrape", "SeriesStore", "LeakDetection",
+                "MonitorState", "CCurl",
                 // The report opened in headless Chromium, from a real monitored run (Report/).
                 "SoakReport",
                 .product(name: "Crypto", package: "swift-crypto"),

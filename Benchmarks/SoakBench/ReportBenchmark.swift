@@ -1,6 +1,7 @@
 import Foundation
 import LeakDetection
 import SeriesStore
+import SoakModel
 import SoakReport
 
 /// `SoakBench report`: a 14-day, 500-series store at 30 s (20.2 M samples) written the way
@@ -36,7 +37,7 @@ private func reportBenchmark() throws {
         let leaks = component % 20 == 7
         for metric in metrics {
             let key = SeriesKey(metric: metric, labels: [
-                SeriesLabel("job", "job-\(component % 10)"), SeriesLabel("instance", "10.0.\(component / 256).\(component % 256):9100"),
+                Label("job", "job-\(component % 10)"), Label("instance", "10.0.\(component / 256).\(component % 256):9100"),
             ])
             let id = try store.seriesID(for: key)
             let base: Double = switch metric {

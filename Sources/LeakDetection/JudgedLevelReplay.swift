@@ -1,3 +1,5 @@
+import SoakModel
+
 /// The detector replayed over one series' stored samples: the level it judged per bucket (the
 /// post-GC floor for memory, the bucket mean for counts), where its segments started, and the
 /// leak episodes it found, with the evidence of each.

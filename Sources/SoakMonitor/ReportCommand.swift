@@ -94,7 +94,7 @@ struct ReportCommand: ParsableCommand {
             }
             let url = URL(fileURLWithPath: out)
             let model = try ReportFile.write(store: store, request: request, to: url)
-            let firing = model.findings.filter { $0.state == "firing" }.count
+            let firing = model.findings.filter { $0.state == .firing }.count
             print("wrote \(url.path): \(model.components.count) components, \(model.findings.count) findings (\(firing) firing)")
         } catch let error as ReportError {
             FileHandle.standardError.write(Data("soak report: \(error)\n".utf8))

@@ -1,6 +1,8 @@
 import Foundation
 import LeakDetection
+import MonitorState
 import SeriesStore
+import SoakModel
 
 /// Reads what a report shows from a store: the covered series, the findings the daemon recorded
 /// and — for every watched series without one — the detector replayed over its stored samples,
@@ -107,7 +109,7 @@ public struct ReportBuilder {
         var replayCount = 0
         for entry in replayed {
             let identity = Self.withoutVersion(entry.ref.key)
-            let records = recorded.filter { $0.series == identity && $0.resource == entry.resource.rawValue }
+            let records = recorded.filter { $0.series == identity && $0.resource == entry.resource }
             let episodes = entry.replay.episodes
             guard !records.isEmpty || !episodes.isEmpty else { continue }
             let buckets = try store.rollups(matching: Self.exact(entry.ref.key), fromMs: spanFromMs, toMs: spanToMs,
@@ -150,8 +152,8 @@ public struct ReportBuilder {
                 let windowEnd = latest.windowStartMs + Int64(latest.windowSeconds * 1000)
                 out.append(ReportFinding(
                     anchor: "R\(replayCount)", source: .replayed, series: entry.ref.key,
-                    component: Self.componentKey(entry.ref.key), resource: entry.resource.rawValue,
-                    state: episode.isResolved ? "resolved" : "firing", onsetMs: episode.alert.onsetMs,
+                    component: Self.componentKey(entry.ref.key), resource: entry.resource,
+                    state: episode.isResolved ? .resolved : .firing, onsetMs: episode.alert.onsetMs,
                     alertMs: episode.alert.judgedAtMs, resolvedMs: episode.isResolved ? latest.judgedAtMs : nil,
                     judgedMs: latest.judgedAtMs, slopePerHour: latest.slopePerHour,
                     growthPercentPerHour: latest.growthPercentPerHour,
@@ -161,7 +163,7 @@ public struct ReportBuilder {
                     evidence: [], chart: chart(windowStartMs: latest.windowStartMs, slopePerHour: latest.slopePerHour)))
             }
         }
-        return out.sorted { ($0.state == "firing" ? 0 : 1, $0.onsetMs) < ($1.state == "firing" ? 0 : 1, $1.onsetMs) }
+        return out.sorted { ($0.state == .firing ? 0 : 1, $0.onsetMs) < ($1.state == .firing ? 0 : 1, $1.onsetMs) }
     }
 
     /// Writes a finding's stored evidence beside the report and returns the links.
@@ -271,7 +273,7 @@ public struct ReportBuilder {
     // MARK: Helpers
 
     /// The value of the series' limit metric (same labels), when the classifier names one.
-    private func limitValue(for key: StoredSeriesKey) throws -> Double? {
+    private func limitValue(for key: SeriesKey) throws -> Double? {
         guard let limitMetric = request.classifier.limitMetric(for: key.metric),
               let ref = store.series(matching: .metric(limitMetric)).first(where: { $0.key.labels == key.labels }),
               let lastMs = store.lastTimestampMs(of: ref.id) else { return nil }
@@ -287,7 +289,7 @@ public struct ReportBuilder {
         return (raw + 999) / 1000 * 1000
     }
 
-    static func exact(_ key: StoredSeriesKey) -> SeriesSelector {
+    static func exact(_ key: SeriesKey) -> SeriesSelector {
         // Label names and values come from the store itself, so the matchers are always valid.
         let matchers = [try! LabelMatcher("__name__", .equal, key.metric)]
             + key.labels.map { try! LabelMatcher($0.name, .equal, $0.value) }
@@ -295,14 +297,14 @@ public struct ReportBuilder {
     }
 
     /// `job/instance`, as the daemon names targets in markers and scrape health.
-    static func componentKey(_ key: StoredSeriesKey) -> String { "\(key.value(of: "job"))/\(key.value(of: "instance"))" }
+    static func componentKey(_ key: SeriesKey) -> String { "\(key.value(of: "job"))/\(key.value(of: "instance"))" }
 
     static func job(ofTarget target: String) -> String {
         target.firstIndex(of: "/").map { String(target[..<$0]) } ?? target
     }
 
-    static func withoutVersion(_ key: StoredSeriesKey) -> StoredSeriesKey {
-        StoredSeriesKey(metric: key.metric, labels: key.labels.filter { $0.name != "version" })
+    static func withoutVersion(_ key: SeriesKey) -> SeriesKey {
+        SeriesKey(metric: key.metric, labels: key.labels.filter { $0.name != "version" })
     }
 
     static func boundary(_ marker: Marker) -> JudgedLevelReplay.Boundary? {

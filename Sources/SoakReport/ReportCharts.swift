@@ -1,5 +1,6 @@
 import LeakDetection
 import SeriesStore
+import SoakModel
 
 /// Builds the report's three kinds of chart from the model.
 struct ReportCharts {

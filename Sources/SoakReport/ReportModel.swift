@@ -1,5 +1,6 @@
 import LeakDetection
 import SeriesStore
+import SoakModel
 
 /// Everything a report shows, computed from a store; ``ReportPage`` turns it into HTML.
 public struct ReportModel: Sendable {
@@ -35,7 +36,7 @@ public struct ReportComponent: Sendable {
 /// One small multiple: a resource of one component over the run, as min/max/mean per step.
 public struct ComponentPanel: Sendable {
     public var kind: PanelKind
-    public var series: StoredSeriesKey
+    public var series: SeriesKey
     public var buckets: [RollupBucket]
     /// True when a finding names this series.
     public var hasFinding: Bool
@@ -81,11 +82,10 @@ public struct ReportFinding: Sendable {
     /// `F<id>` for recorded findings, `R<n>` for replayed ones: the page's anchor.
     public var anchor: String
     public var source: Source
-    public var series: StoredSeriesKey
+    public var series: SeriesKey
     public var component: String
-    public var resource: String
-    /// `firing` or `resolved`.
-    public var state: String
+    public var resource: ResourceKind
+    public var state: AlertState
     public var onsetMs: Int64
     public var alertMs: Int64
     public var resolvedMs: Int64?

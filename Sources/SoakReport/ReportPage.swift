@@ -1,5 +1,6 @@
 import Foundation
 import Mustache
+import SoakModel
 
 /// Renders a ``ReportModel`` as one self-contained HTML page: inline CSS and SVG, no script, a
 /// Content-Security-Policy that lets nothing load.
@@ -21,6 +22,9 @@ public struct ReportPage {
         }
         self.library = library
     }
+
+    /// The policy the page carries in its meta tag, for a server to send as a header too.
+    public static var contentSecurityPolicy: String { ReportStyle.contentSecurityPolicy }
 
     /// The HTML of `model`.
     public func render(_ model: ReportModel) -> String {
@@ -91,7 +95,7 @@ struct PageView {
         spanText = "\(format.time(model.spanFromMs)) → \(format.time(model.spanToMs)) (\(format.duration(ms: span)))"
 
         let jobs = Set(model.components.map(\.job))
-        let firing = model.findings.filter { $0.state == "firing" }
+        let firing = model.findings.filter { $0.state == .firing }
         let earliestExhaustion = model.findings.compactMap { finding in finding.exhaustionMs.map { ($0, finding) } }
             .min { $0.0 < $1.0 }
         facts = [
@@ -103,7 +107,7 @@ struct PageView {
             Fact(name: "Restarts", value: "\(model.restarts.count)"),
             Fact(name: "Time to exhaustion", value: earliestExhaustion.map { entry in
                 "\(format.duration(ms: entry.0 - model.spanToMs)) after the run's end (\(format.time(entry.0))), "
-                    + "\(entry.1.resource) of \(entry.1.component)"
+                    + "\(entry.1.resource.rawValue) of \(entry.1.component)"
             } ?? "no finding projects an exhaustion"),
         ]
         cards = [
@@ -115,9 +119,9 @@ struct PageView {
 
         var counts: [String: (firing: Int, resolved: Int)] = [:]
         for finding in model.findings {
-            var entry = counts[finding.resource] ?? (0, 0)
-            if finding.state == "firing" { entry.firing += 1 } else { entry.resolved += 1 }
-            counts[finding.resource] = entry
+            var entry = counts[finding.resource.rawValue] ?? (0, 0)
+            if finding.state == .firing { entry.firing += 1 } else { entry.resolved += 1 }
+            counts[finding.resource.rawValue] = entry
         }
         byResource = counts.keys.sorted().map { resource in
             TableRow(cells: [Cell(text: resource, cls: ""), Cell(text: "\(counts[resource]!.firing)", cls: "num"),
@@ -154,7 +158,7 @@ struct PageView {
         findings = model.findings.map { finding in
             var facts = [
                 Fact(name: "Component", value: Self.clip(finding.component, 300)),
-                Fact(name: "Resource", value: finding.resource),
+                Fact(name: "Resource", value: finding.resource.rawValue),
                 Fact(name: "Growth", value: format.percentPerHour(finding.growthPercentPerHour)
                      + " (" + format.value(finding.slopePerHour, bytes: finding.chart.isBytes) + " per hour)"
                      + (finding.growthInterval.map {
@@ -179,9 +183,9 @@ struct PageView {
                 Evidence(name: Self.clip(link.name, 80), href: link.href,
                          size: link.byteCount > 0 ? format.value(Double(link.byteCount), bytes: true) : "", note: link.note)
             }
-            return Finding(anchor: finding.anchor, stateClass: finding.state == "firing" ? "firing" : "resolved",
-                           state: finding.state, series: Self.clip(finding.series.description, 600),
-                           title: "\(finding.resource) (\(finding.series.metric)) of \(Self.clip(finding.component, 120))",
+            return Finding(anchor: finding.anchor, stateClass: finding.state.rawValue,
+                           state: finding.state.rawValue, series: Self.clip(finding.series.description, 600),
+                           title: "\(finding.resource.rawValue) (\(finding.series.metric)) of \(Self.clip(finding.component, 120))",
                            facts: facts,
                            chart: charts.finding(finding, spanFromMs: model.spanFromMs, spanToMs: model.spanToMs),
                            evidence: evidence, hasEvidence: !evidence.isEmpty)

@@ -1,6 +1,8 @@
 import Foundation
 import LeakDetection
+import MonitorState
 import SeriesStore
+import SoakModel
 import XCTest
 @testable import SoakReport
 
@@ -18,10 +20,10 @@ final class ReportBuilderTests: XCTestCase {
         XCTAssertTrue(model.findingsReplayedOnly)
         XCTAssertEqual(model.findings.map(\.component), ["apiserver/10.0.0.1:6443"], "only the leaking RSS is a finding")
         let finding = try XCTUnwrap(model.findings.first)
-        XCTAssertEqual(finding.resource, "memory")
+        XCTAssertEqual(finding.resource, .memory)
         XCTAssertEqual(finding.series.metric, "process_resident_memory_bytes")
         XCTAssertEqual(finding.source, .replayed)
-        XCTAssertEqual(finding.state, "firing")
+        XCTAssertEqual(finding.state, .firing)
         // 3 % of the starting level per hour is ~2.4 % of the window's (higher) mean level.
         XCTAssertEqual(finding.growthPercentPerHour, 2.3, accuracy: 0.6)
         let interval = try XCTUnwrap(finding.growthInterval)
@@ -70,10 +72,10 @@ final class ReportBuilderTests: XCTestCase {
         let store = try SeriesStore(path: directory.appendingPathComponent("soak.db").path)
         try ReportFixtures.fill(store)
         let key = SeriesKey(metric: "process_resident_memory_bytes",
-                            labels: [SeriesLabel("job", "apiserver"), SeriesLabel("instance", "10.0.0.1:6443")])
+                            labels: [Label("job", "apiserver"), Label("instance", "10.0.0.1:6443")])
         let onset = ReportFixtures.startMs + 2 * 3_600_000
         let record = try store.insertFinding(FindingRecord(
-            series: key, resource: "memory", state: "firing", onsetMs: onset, firstAlertMs: onset + 3_600_000,
+            series: key, resource: .memory, state: .firing, onsetMs: onset, firstAlertMs: onset + 3_600_000,
             judgedMs: onset + 9 * 3_600_000, slopePerHour: 12e6, growthPercentPerHour: 2.5, leastSquaresSlopePerHour: 12e6,
             confidence: 0.999, exhaustionMs: nil, version: "v1.31.2", dedupeKey: "k1", lastNotifiedMs: onset))
         let profile: [UInt8] = [0x1f, 0x8b, 8, 0, 1, 2, 3]

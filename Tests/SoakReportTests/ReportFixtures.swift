@@ -1,6 +1,7 @@
 import Foundation
 import LeakDetection
 import SeriesStore
+import SoakModel
 @testable import SoakReport
 
 /// Stores written the way `soak import` leaves them: samples only, no findings, no scrape records.
@@ -18,8 +19,8 @@ enum ReportFixtures {
     /// 12 h at 30 s of one component (`job`/`instance`): RSS leaking `leakPercentPerHour` under a
     /// GC sawtooth, a heap that warms up and stays, steady fds, goroutines and threads.
     static func fill(_ store: SeriesStore, job: String = "apiserver", instance: String = "10.0.0.1:6443",
-                     extraLabels: [SeriesLabel] = [], leakPercentPerHour: Double = 3, hours: Double = 12) throws {
-        let labels = [SeriesLabel("job", job), SeriesLabel("instance", instance)] + extraLabels
+                     extraLabels: [Label] = [], leakPercentPerHour: Double = 3, hours: Double = 12) throws {
+        let labels = [Label("job", job), Label("instance", instance)] + extraLabels
         var generator = SeededGenerator(seed: 7)
         let count = Int(hours * 3600 / Double(stepMs / 1000))
         for i in 0..<count {

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import SeriesStore
+import SoakModel
 import XCTest
 @testable import SoakReport
 

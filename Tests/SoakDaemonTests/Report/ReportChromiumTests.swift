@@ -1,6 +1,7 @@
 import Foundation
 import LeakDetection
 import SeriesStore
+import SoakModel
 import SoakReport
 import XCTest
 
@@ -28,7 +29,7 @@ final class ReportChromiumTests: XCTestCase {
         let store = try SeriesStore(path: directory.appendingPathComponent("soak.db").path)
         let start: Int64 = 1_795_132_800_000
         for (index, value) in Self.hostile.enumerated() {
-            let labels = [SeriesLabel("job", "job-\(index)" + value), SeriesLabel("instance", value), SeriesLabel("pod", value)]
+            let labels = [Label("job", "job-\(index)" + value), Label("instance", value), Label("pod", value)]
             for i in 0..<1440 {
                 let t = start + Int64(i) * 30_000
                 let h = Double(i) / 120
