@@ -1,5 +1,4 @@
 import Foundation
-import HTTPClient
 import LeakDetection
 import MetricsScrape
 import MonitorState
@@ -20,13 +19,7 @@ final class ReportEtcdTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: directory) }
         let etcd = try EtcdProcess(dataDirectory: directory.appendingPathComponent("etcd"))
         defer { etcd.stop() }
-        let http = CurlHTTPClient()
-        let ready = await eventually(timeoutSeconds: 20) {
-            if case .success(let response) = await http.send(HTTPRequest(method: "GET", url: "http://127.0.0.1:\(etcd.metricsPort)/metrics", timeoutSeconds: 1)) {
-                return response.status == 200
-            }
-            return false
-        }
+        let ready = await etcd.waitUntilServingMetrics()
         XCTAssertTrue(ready, "etcd serves /metrics")
         guard ready else { return }
 
