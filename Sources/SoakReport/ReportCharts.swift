@@ -51,7 +51,8 @@ struct ReportCharts {
         // this is the raw series itself.
         chart.lines.append(.init(cls: "raw", geometry: frame.polyline(xs, filled.map(\.mean))))
         if !data.levels.isEmpty {
-            chart.lines.append(.init(cls: "level", geometry: frame.polyline(data.levelTimestampsMs.map(Double.init), data.levels)))
+            let (times, levels) = Self.thinned(data.levelTimestampsMs, data.levels, bins: 600, frame: frame)
+            chart.lines.append(.init(cls: "level", geometry: frame.polyline(times, levels)))
         }
         for boundary in data.boundaries {
             chart.rules.append(frame.verticalRule(Double(boundary.timestampMs), cls: "boundary"))
@@ -76,6 +77,27 @@ struct ReportCharts {
                                       text: "limit " + format.value(limit, bytes: bytes)))
         }
         return chart
+    }
+
+    /// At most `bins` points: the mean time and level of the points in each of `bins` equal
+    /// slices of the x range (a 14-day run has 4,000 five-minute levels; the chart is 700 px wide).
+    static func thinned(_ timesMs: [Int64], _ values: [Double], bins: Int, frame: ChartFrame) -> ([Double], [Double]) {
+        let times = timesMs.map(Double.init)
+        guard times.count > 2 * bins else { return (times, values) }
+        var sumT = [Double](repeating: 0, count: bins), sumV = sumT, count = [Int](repeating: 0, count: bins)
+        let width = (frame.xMax - frame.xMin) / Double(bins)
+        for i in times.indices {
+            let bin = Swift.min(bins - 1, Swift.max(0, Int((times[i] - frame.xMin) / width)))
+            sumT[bin] += times[i]
+            sumV[bin] += values[i]
+            count[bin] += 1
+        }
+        var outT: [Double] = [], outV: [Double] = []
+        for bin in 0..<bins where count[bin] > 0 {
+            outT.append(sumT[bin] / Double(count[bin]))
+            outV.append(sumV[bin] / Double(count[bin]))
+        }
+        return (outT, outV)
     }
 
     private func boundaryText(_ boundary: JudgedLevelReplay.Boundary) -> String {
