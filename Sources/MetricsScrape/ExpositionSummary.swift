@@ -35,8 +35,13 @@ public struct ExpositionSummary: ExpositionVisitor {
     }
 
     public private(set) var hints: [Hint] = []
+    /// Samples that repeat a series already exposed, without a timestamp or with the same one
+    /// (an exposition holds one value per series; Prometheus rejects the scrape), with the
+    /// line of the repeat and of the first occurrence. `soak lint` reports each as an error.
+    public private(set) var duplicates: [(line: Int, firstLine: Int, metric: String)] = []
     /// Indexed by the type's position in `MetricType.allCases`.
     private var counts = [Counts](repeating: Counts(), count: MetricType.allCases.count)
+    /// Each series' fingerprint with its first line and latest timestamp.
     private var seriesSeen = SeriesFingerprintSet()
     /// Label positions in canonical order (reused from sample to sample).
     private var order: [Int] = []
@@ -103,7 +108,12 @@ public struct ExpositionSummary: ExpositionVisitor {
                 }
             }
         }
-        if seriesSeen.insert(fingerprint.finish()) {
+        if let earlier = seriesSeen.record(fingerprint.finish(), line: sample.line, timestampMs: sample.timestampMs) {
+            // OpenMetrics allows a series again with a later timestamp (a backfill's history).
+            if sample.timestampMs == nil || sample.timestampMs == earlier.timestampMs {
+                duplicates.append((sample.line, earlier.firstLine, String(decoding: sample.nameBytes, as: UTF8.self)))
+            }
+        } else {
             counts[slot].series += 1
         }
     }

@@ -1,5 +1,5 @@
-/// A set of series identities held as 128-bit fingerprints: 16 bytes per distinct series in one
-/// open-addressing table, whatever the length of the names and label values.
+/// A set of series identities held as 128-bit fingerprints: 32 bytes per distinct series (its first
+/// line and latest timestamp included) in one open-addressing table, whatever the length of the names and label values.
 ///
 /// `soak lint` counts distinct series in expositions of any size; keeping every label set as
 /// arrays of bytes took hundreds of bytes and several allocations per series (579 MB for a
@@ -12,41 +12,76 @@ struct SeriesFingerprintSet {
         var low: UInt64
     }
 
-    /// Open addressing, linear probing; an all-zero slot is empty (fingerprints never are).
-    private var slots: [Fingerprint]
+    /// What the set remembers of a series: where it first appeared and its latest timestamp.
+    struct Occurrence {
+        var firstLine: Int
+        var timestampMs: Int64?
+    }
+
+    /// A slot: an all-zero fingerprint means empty (fingerprints never are). The timestamp is kept
+    /// unboxed, `Int64.min` standing for "none", so a slot stays 32 bytes.
+    private struct Slot {
+        var fingerprint: Fingerprint
+        var firstLine: Int
+        var timestampMs: Int64
+    }
+
+    private static let noTimestamp = Int64.min
+    /// Open addressing, linear probing.
+    private var slots: [Slot]
     private(set) var count = 0
 
     init(capacity: Int = 1024) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
-        slots = Array(repeating: Fingerprint(high: 0, low: 0), count: size)
+        slots = Array(repeating: Self.empty, count: size)
     }
 
-    /// Adds `fingerprint`; true when it was not there yet.
+    private static var empty: Slot { Slot(fingerprint: Fingerprint(high: 0, low: 0), firstLine: 0, timestampMs: noTimestamp) }
+
+    /// Adds `fingerprint` first seen at `line`, and returns nil; or, when it was there already,
+    /// returns what was recorded before and keeps `timestampMs` as the series' latest.
     @inline(__always)
-    mutating func insert(_ fingerprint: Fingerprint) -> Bool {
+    mutating func record(_ fingerprint: Fingerprint, line: Int, timestampMs: Int64?) -> Occurrence? {
         if (count + 1) * 4 > slots.count * 3 { grow() }
         let mask = slots.count - 1
         var index = Int(truncatingIfNeeded: fingerprint.high) & mask
+        let stamp = timestampMs ?? Self.noTimestamp
         return slots.withUnsafeMutableBufferPointer { table in
             while true {
                 let slot = table[index]
-                if slot.low == 0 && slot.high == 0 {
-                    table[index] = fingerprint
+                if slot.fingerprint.low == 0 && slot.fingerprint.high == 0 {
+                    table[index] = Slot(fingerprint: fingerprint, firstLine: line, timestampMs: stamp)
                     count += 1
-                    return true
+                    return nil
                 }
-                if slot == fingerprint { return false }
+                if slot.fingerprint == fingerprint {
+                    table[index].timestampMs = stamp
+                    return Occurrence(firstLine: slot.firstLine,
+                                      timestampMs: slot.timestampMs == Self.noTimestamp ? nil : slot.timestampMs)
+                }
                 index = (index + 1) & mask
             }
         }
     }
 
+    /// Adds `fingerprint`; true when it was not there yet.
+    @inline(__always)
+    mutating func insert(_ fingerprint: Fingerprint) -> Bool {
+        record(fingerprint, line: 0, timestampMs: nil) == nil
+    }
+
     private mutating func grow() {
         let old = slots
-        slots = Array(repeating: Fingerprint(high: 0, low: 0), count: old.count * 2)
+        slots = Array(repeating: Self.empty, count: old.count * 2)
         count = 0
-        for fingerprint in old where fingerprint.low != 0 || fingerprint.high != 0 { _ = insert(fingerprint) }
+        let mask = slots.count - 1
+        for slot in old where slot.fingerprint.low != 0 || slot.fingerprint.high != 0 {
+            var index = Int(truncatingIfNeeded: slot.fingerprint.high) & mask
+            while slots[index].fingerprint.low != 0 || slots[index].fingerprint.high != 0 { index = (index + 1) & mask }
+            slots[index] = slot
+            count += 1
+        }
     }
 }
 

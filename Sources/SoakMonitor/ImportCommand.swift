@@ -34,23 +34,28 @@ struct ImportCommand: ParsableCommand {
     var file: String
 
     func run() throws {
-        let input: MappedInput
-        do { input = try MappedInput(path: file) } catch { throw ValidationError("\(error)") }
+        let input = try InputFailure.map(file)
         let parser = ExpositionParser(format: .openMetrics)
         // Pass 1 checks the whole file (the parser alone, hundreds of MB/s), so a broken file
         // stores nothing; pass 2 streams the samples into the store.
+        var check = PageReleasingVisitor(inner: BackfillCheck(nowMs: Int64(Date().timeIntervalSince1970 * 1000)), input: input)
         do {
-            var check = PageReleasingVisitor(inner: NothingVisitor(), input: input)
             try parser.parse(input.bytes, into: &check)
         } catch {
-            throw ValidationError("\(file): \(error)")
+            throw InputFailure.report(["\(file):\(error.line):\(error.column): \(error.reason)"])
         }
+        // Nothing is stored from a file with bad samples: refuse it whole, every problem with its line.
+        let checked = check.inner
+        var problems = checked.problems.prefix(20).map { "\(file):\($0.line): \($0.message)" }
+        if checked.problems.count > 20 { problems.append("\(file): … \(checked.problems.count - 20) more problems") }
+        if checked.samples == 0 { problems.append("\(file): no samples") }
+        if !problems.isEmpty { throw InputFailure.report(problems) }
         let store = try SeriesStore(path: db)
         var importer = PageReleasingVisitor(inner: StoreImporter(store: store), input: input)
         do {
             try parser.parse(input.bytes, into: &importer)
         } catch {
-            throw ValidationError("\(file): \(error)")
+            throw InputFailure.report(["\(file):\(error.line):\(error.column): \(error.reason)"])
         }
         if let failure = importer.inner.failure { throw failure }
         try store.close()
@@ -58,16 +63,10 @@ struct ImportCommand: ParsableCommand {
         var line = "imported \(stats.appended) samples into \(db) (\(store.seriesCount) series in the database)"
         let skipped = [("duplicates dropped", stats.duplicatesDropped),
                        ("conflicting duplicates rejected", stats.conflictingDuplicatesRejected),
-                       ("out-of-order rejected", stats.outOfOrderRejected),
-                       ("without timestamp skipped", importer.inner.withoutTimestamp)].filter { $0.1 > 0 }
+                       ("out-of-order rejected", stats.outOfOrderRejected)].filter { $0.1 > 0 }
         if !skipped.isEmpty { line += "; " + skipped.map { "\($0.1) \($0.0)" }.joined(separator: ", ") }
         FileHandle.standardError.write(Data((line + "\n").utf8))
     }
-}
-
-/// Visits and keeps nothing: the validation pass.
-private struct NothingVisitor: ExpositionVisitor {
-    mutating func visit(sample: SampleView) {}
 }
 
 /// Appends each visited sample to the store. Consecutive samples of one series (an export's
@@ -75,7 +74,6 @@ private struct NothingVisitor: ExpositionVisitor {
 /// change of series looks the key up.
 private struct StoreImporter: ExpositionVisitor {
     let store: SeriesStore
-    var withoutTimestamp = 0
     /// The first store error (flush); nothing is appended after it.
     var failure: Error?
     private var previousText: [UInt8] = []
@@ -97,10 +95,8 @@ private struct StoreImporter: ExpositionVisitor {
 
     mutating func visit(sample: SampleView) {
         guard failure == nil else { return }
-        guard let timestampMs = sample.timestampMs else {
-            withoutTimestamp += 1
-            return
-        }
+        // `BackfillCheck` refused files with a sample without a timestamp before this pass.
+        guard let timestampMs = sample.timestampMs else { return }
         // The series text: from the name to the end of the last label value.
         let name = sample.nameBytes
         let labels = sample.labels
@@ -133,5 +129,38 @@ private struct StoreImporter: ExpositionVisitor {
     private static func same(_ text: UnsafeRawBufferPointer, _ previous: [UInt8]) -> Bool {
         guard text.count == previous.count else { return false }
         return previous.withUnsafeBytes { memcmp($0.baseAddress!, text.baseAddress!, text.count) == 0 }
+    }
+}
+
+/// What `soak import` refuses before storing anything, found in one pass with each sample's
+/// line: a sample without a timestamp (a backfill file must say when), a timestamp before 1970
+/// or more than ``ScrapeResult/futureToleranceMs`` after now (the parser clamps absurd values
+/// such as 1e30 to the Int64 range; stored, they would make later samples out of order for
+/// ever), and a label value over ``maxLabelValueBytes``.
+struct BackfillCheck: ExpositionVisitor {
+    /// 64 KiB: label values up to this size round-trip exactly; larger ones are not identities.
+    static let maxLabelValueBytes = 65_536
+
+    let nowMs: Int64
+    var samples = 0
+    var problems: [(line: Int, message: String)] = []
+
+    init(nowMs: Int64) { self.nowMs = nowMs }
+
+    mutating func visit(sample: SampleView) {
+        samples += 1
+        guard let timestampMs = sample.timestampMs else {
+            problems.append((sample.line, "sample has no timestamp; a backfill file needs one on every sample"))
+            return
+        }
+        if timestampMs < 0 || timestampMs > nowMs + ScrapeResult.futureToleranceMs {
+            problems.append((sample.line, "timestamp \(Double(timestampMs) / 1000) s is out of range (1970 to now + \(ScrapeResult.futureToleranceMs / 60_000) min)"))
+        }
+        let labels = sample.labels
+        // The raw (escaped) bytes are never shorter than the value: only long ones are decoded.
+        for index in 0..<labels.count where labels.rawValueBytes(at: index).count > Self.maxLabelValueBytes
+            && labels.value(at: index).utf8.count > Self.maxLabelValueBytes {
+            problems.append((sample.line, "label \(labels.name(at: index)) has a value of \(labels.value(at: index).utf8.count) bytes (at most \(Self.maxLabelValueBytes))"))
+        }
     }
 }

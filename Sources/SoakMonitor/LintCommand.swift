@@ -30,16 +30,20 @@ struct LintCommand: ParsableCommand {
     func run() throws {
         let name = file == "-" ? "<stdin>" : file
         var summary = ExpositionSummary()
-        let errors: [ExpositionError]
+        var errors: [ExpositionError]
         if file == "-" {
             // A pipe cannot be mapped: standard input is read whole.
-            let bytes = [UInt8](FileHandle.standardInput.readDataToEndOfFile())
+            let bytes = try InputFailure.read(file)
             errors = bytes.withUnsafeBytes { LintRun.collectErrors($0, format: format, into: &summary) }
         } else {
-            let input: MappedInput
-            do { input = try MappedInput(path: file) } catch { throw ValidationError("\(error)") }
+            let input = try InputFailure.map(file)
             errors = LintRun.collectErrors(input.bytes, format: format, into: &summary, releasing: input)
         }
+        // A repeated series is valid syntax but not a valid exposition (one value per series).
+        errors += summary.duplicates.prefix(20).map {
+            ExpositionError(line: $0.line, column: 1, reason: "duplicate series: \($0.metric) with the same labels already at line \($0.firstLine)")
+        }
+        errors.sort { $0.line < $1.line }
         for error in errors {
             print("\(name):\(error.line):\(error.column): \(error.reason)")
         }
