@@ -9,7 +9,7 @@ SWIFT_JOBS ?= $(shell nproc)
 # Build: libcurl and SQLite headers for the CCurl and CSQLite system-library modules.
 BUILD_PACKAGES := pkg-config libcurl4-openssl-dev libsqlite3-dev
 # Tests start real components from Debian on loopback ports, and make certificates with openssl.
-TEST_PACKAGES := $(BUILD_PACKAGES) openssl etcd-server prometheus-node-exporter prometheus prometheus-alertmanager
+TEST_PACKAGES := $(BUILD_PACKAGES) openssl etcd-server prometheus-node-exporter prometheus prometheus-alertmanager chromium
 # The deploy/ tests (DeployManifestTests, DeployRecipeTests) drive kubectl (kustomize, client
 # dry run), kubernetes-validate (schema), hadolint (Dockerfile) and systemd-analyze (the unit).
 DEPLOY_TEST_PACKAGES := systemd

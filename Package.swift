@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "MonitorState", targets: ["MonitorState"]),
         .library(name: "PromQL", targets: ["PromQL"]),
         .library(name: "SoakDaemon", targets: ["SoakDaemon"]),
+        .library(name: "SoakReport", targets: ["SoakReport"]),
         .library(name: "SoakDemo", targets: ["SoakDemo"]),
     ],
     dependencies: [
@@ -27,6 +28,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        // `soak report`'s page: Mustache templates escape every `{{value}}` by construction.
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // libcurl: every outgoing HTTP(S) request (scrapes, discovery, alert hooks, evidence) goes
@@ -62,12 +65,23 @@ let package = Package(
         ),
         .target(name: "SeriesStore", dependencies: ["SoakModel", "CSQLite"]),
         .target(name: "LeakDetection", dependencies: ["SoakModel"]),
-        // The daemon's persistent state (findings, evidence, alert outbox; samples through the
-        // store) with typed rows, readable by the pipeline, the API and reports alike.
         // The read API's query language: parser and evaluator of a PromQL subset over a small
         // storage protocol (no store, no network; see docs/http-api.md).
         .target(name: "PromQL", dependencies: ["SoakModel"]),
+        // The daemon's persistent state (findings, evidence, alert outbox; samples through the
+        // store) with typed rows, readable by the pipeline, the API and reports alike.
         .target(name: "MonitorState", dependencies: ["SoakModel", "SeriesStore", "MetricsScrape", "PromQL"]),
+        // `soak report`: one self-contained HTML file (inline CSS and SVG, no script) built from a
+        // store, the daemon's findings and evidence and, when given, a `soak compare` result.
+        .target(
+            name: "SoakReport",
+            dependencies: [
+                "SoakModel", "SeriesStore", "LeakDetection", "MonitorState",
+                .product(name: "Mustache", package: "swift-mustache"),
+                // SHA-256 of the inline style sheet, for the page's Content-Security-Policy.
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         // The always-on monitor's logic (pipeline, alert hooks, outbox, API), kept out of the thin
         // `soak` executable so tests can reach it.
         .target(
@@ -76,6 +90,8 @@ let package = Package(
                 "SoakModel", "HTTPClient", "ConfigSupport", "MetricsScrape", "SeriesStore", "LeakDetection", "MonitorState",
                 // The Prometheus-compatible read API's query language (Sources/SoakDaemon/API/PrometheusAPI).
                 "PromQL",
+                // `GET /report`: the same page `soak report` writes.
+                "SoakReport",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -107,7 +123,7 @@ let package = Package(
             name: "SoakMonitor",
             dependencies: [
                 "SoakModel", "ConfigSupport", "MetricsScrape", "SeriesStore", "LeakDetection", "MonitorState",
-                "SoakDaemon", "SoakDemo",
+                "SoakDaemon", "SoakDemo", "SoakReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -116,7 +132,7 @@ let package = Package(
         // `make bench`: release-build throughput figures printed beside the peers' (see BENCHMARKS.md).
         .executableTarget(
             name: "SoakBench",
-            dependencies: ["SoakModel", "MetricsScrape", "SeriesStore", "LeakDetection"],
+            dependencies: ["SoakModel", "MetricsScrape", "SeriesStore", "LeakDetection", "SoakReport"],
             path: "Benchmarks/SoakBench"
         ),
         // `make eval`: precision, recall and detection delay of the leak detector and of two
@@ -158,6 +174,7 @@ let package = Package(
         .testTarget(name: "LeakDetectionTests", dependencies: ["SoakModel", "LeakDetection"]),
         // Includes Prometheus 2.42's own PromQL test scripts (../shared/testdata/promql-v2.42).
         .testTarget(name: "PromQLTests", dependencies: ["SoakModel", "PromQL"]),
+        .testTarget(name: "SoakReportTests", dependencies: ["SoakReport", "SoakModel", "SeriesStore", "MonitorState", "LeakDetection"]),
         // `soak analyze` end to end: launches the built `soak` from the build folder. Depending on
         // the executable target makes `swift build --build-tests` build `soak` first.
         // Also the read API's conformance test against a real Prometheus (PrometheusConformanceTests).
@@ -176,6 +193,8 @@ let package = Package(
             dependencies: [
                 "SoakModel", "HTTPClient", "ConfigSupport", "SoakDaemon", "MetricsScrape", "SeriesStore", "LeakDetection", "PromQL",
                 "MonitorState", "CCurl",
+                // The report opened in headless Chromium, from a real monitored run (Report/).
+                "SoakReport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

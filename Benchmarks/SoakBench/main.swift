@@ -7,6 +7,8 @@ let groups: [(name: String, run: ([String]) -> Void)] = [
     ("lint", runLintBenchmarks),
     ("detector", runDetectorBenchmarks),
     ("scrape", runScrapeBenchmarks),
+    // `soak report` over a 14-day, 500-series imported store.
+    ("report", runReportBenchmarks),
     // The monitor's own footprint: the release `soak run` as a child process, 10 minutes by default.
     ("footprint", runFootprintBenchmarks),
 ]

@@ -687,6 +687,16 @@ public struct SeriesDetector: Sendable {
     /// Start of the current segment, ms since the epoch.
     public var segmentStartMs: Int64 { originMs }
 
+    /// The judged level of the most recently closed bucket of the current segment (its post-GC
+    /// floor, or its mean where the detector judges means) at the bucket's centre time, ms since
+    /// the epoch; nil before a bucket of this segment closed. ``JudgedLevelReplay`` collects one
+    /// per bucket to draw the level the detector judged.
+    public var lastClosedBucketLevel: (timestampMs: Int64, level: Double)? {
+        guard ring.count > 0 else { return nil }
+        let bucket = ring[ring.count - 1]
+        return (originMs + Int64((bucket.time * 1000).rounded()), bucket.level(means: ring.judgesMeans))
+    }
+
     /// True when the judged level is the bucket mean: counts always, memory without a sawtooth.
     private var judgesMeans: Bool { !usesFloor || ring.judgesMeans }
 

@@ -2,7 +2,10 @@ import SoakDemo
 import ArgumentParser
 import Foundation
 import Logging
+import LeakDetection
+import SeriesStore
 import SoakDaemon
+import SoakReport
 
 /// `soak demo`: the real pipeline against in-process leaking and healthy exporters.
 struct DemoCommand: AsyncParsableCommand {
@@ -16,7 +19,8 @@ struct DemoCommand: AsyncParsableCommand {
         every second, a SQLite database it names, the detector's time-compressed preset (a
         minute here stands for an hour of a cluster), the outbox with a terminal alert hook, and
         the HTTP API. A live view shows targets, series and each detector's state; a summary of
-        what was found and when closes the run.
+        what was found and when closes the run, and the run's HTML report (`soak report`) is
+        written beside the database; its path is printed last.
         """
     )
 
@@ -37,9 +41,28 @@ struct DemoCommand: AsyncParsableCommand {
                                   write: { text in FileHandle.standardOutput.write(Data(text.utf8)) })
         session.durationSeconds = seconds
         let findings = try await session.run(logger: logger)
+        try writeReport(directory: session.directory)
         if !findings.contains(where: { $0.firstAlertAt != nil }) {
             FileHandle.standardError.write(Data("soak demo: no leak was found in \(Int(seconds)) s\n".utf8))
             throw ExitCode(1)
         }
+    }
+
+    /// The run's report, as `soak report --time-compressed` writes it.
+    private func writeReport(directory: URL) throws {
+        var configuration = StoreConfiguration()
+        configuration.readOnly = true
+        var request = ReportRequest()
+        request.title = "soak demo"
+        request.detector = .timeCompressed
+        let url = directory.appendingPathComponent("soak-report.html")
+        do {
+            let store = try SeriesStore(path: directory.appendingPathComponent("soak.db").path, configuration: configuration)
+            try ReportFile.write(store: store, request: request, to: url)
+        } catch {
+            FileHandle.standardError.write(Data("soak demo: the report could not be written: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        print("report: \(url.path)")
     }
 }

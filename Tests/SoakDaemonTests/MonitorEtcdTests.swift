@@ -24,12 +24,7 @@ final class MonitorEtcdTests: XCTestCase {
         let metrics = etcd.metricsPort
 
         let http = CurlHTTPClient()
-        let ready = await eventually(timeoutSeconds: 20) {
-            if case .success(let response) = await http.send(HTTPRequest(method: "GET", url: "http://127.0.0.1:\(metrics)/metrics", timeoutSeconds: 1)) {
-                return response.status == 200
-            }
-            return false
-        }
+        let ready = await etcd.waitUntilServingMetrics()
         XCTAssertTrue(ready, "etcd serves /metrics")
         guard ready else { return }
 

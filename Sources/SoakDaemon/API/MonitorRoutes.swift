@@ -3,6 +3,7 @@ import SoakModel
 import Foundation
 import HTTPTypes
 import Hummingbird
+import SoakReport
 
 /// The endpoints of the monitor's HTTP surface, each next to its handler.
 ///
@@ -15,6 +16,7 @@ import Hummingbird
 /// | `GET /api/v1/soak/findings/{id}` | one finding, 404 when unknown |
 /// | `GET /api/v1/soak/targets` | JSON array of targets (health, versions) |
 /// | `GET /api/v1/soak/evidence/{id}` | a captured profile's body, as a download; 404 when unknown |
+/// | `GET /report` | the run's self-contained HTML report (`soak report`'s page); 404 without a store |
 /// | `/api/v1/query`, `query_range`, `series`, `labels`, … | Prometheus' read API (``PrometheusRoutes``) |
 /// | `POST /-/reload` | re-reads the config file (`soak run` only): 200 reloaded/unchanged, 400 refused, 500 failed |
 ///
@@ -51,6 +53,28 @@ struct MonitorRoutes: Sendable {
         }
 
         for prefix in ["/api/v1/soak", "/api/v1"] { registerSoakEndpoints(prefix: prefix, on: router) }
+        router.get("/report") { _, _ in
+            let page: String?
+            do {
+                page = try await provider.reportPage()
+            } catch {
+                var response = Self.text("report failed: \(error)\n")
+                response.status = .internalServerError
+                return response
+            }
+            guard let page else {
+                var response = Self.text("no report: this server has no store\n")
+                response.status = .notFound
+                return response
+            }
+            var response = Self.response(contentType: "text/html; charset=utf-8", body: Array(page.utf8))
+            // The page carries its policy in a meta tag; the header says the same to the browser
+            // before it parses anything.
+            response.headers[.contentSecurityPolicy] = ReportPage.contentSecurityPolicy
+            response.headers[.xContentTypeOptions] = "nosniff"
+            return response
+        }
+
         router.get("/api/v1/soak/targets") { _, _ in
             Self.json(await provider.targetsSnapshot().map(TargetJSON.init(snapshot:)))
         }
@@ -60,7 +84,7 @@ struct MonitorRoutes: Sendable {
         // §15.5.6), not 404: the path exists.
         var allowed: [(path: String, methods: String)] = [
             "/metrics", "/healthz", "/-/ready", "/api/v1/findings", "/api/v1/findings/:id", "/api/v1/evidence/:id",
-            "/api/v1/soak/findings", "/api/v1/soak/findings/:id", "/api/v1/soak/targets", "/api/v1/soak/evidence/:id",
+            "/api/v1/soak/findings", "/api/v1/soak/findings/:id", "/api/v1/soak/targets", "/api/v1/soak/evidence/:id", "/report",
         ].map { ($0, "GET") }
         if reload != nil { allowed.append(("/-/reload", "POST")) }
         for (path, methods) in allowed {

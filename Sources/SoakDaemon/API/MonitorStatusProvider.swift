@@ -27,6 +27,10 @@ public protocol MonitorStatusProvider: Sendable {
     /// A piece of evidence with its body by ``EvidenceSnapshot/id``, or `nil` when unknown or
     /// when the fetch failed (there is no body). A provider without evidence keeps the default.
     func evidence(id: String) async -> EvidenceDocument?
+
+    /// The HTML report of the running store (`soak report`'s page, evidence listed without
+    /// files), or `nil` when this provider has no store. Throws when the store cannot be read.
+    func reportPage() async throws -> String?
 }
 
 extension MonitorStatusProvider {
@@ -37,4 +41,7 @@ extension MonitorStatusProvider {
 
     /// No evidence.
     public func evidence(id: String) async -> EvidenceDocument? { nil }
+
+    /// No store, no report.
+    public func reportPage() async throws -> String? { nil }
 }

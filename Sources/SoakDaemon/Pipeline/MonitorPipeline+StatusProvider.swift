@@ -3,6 +3,7 @@ import SoakModel
 import Foundation
 import LeakDetection
 import SeriesStore
+import SoakReport
 
 /// What the HTTP surface (and the demo's terminal view) reads: a copy of the pipeline's state
 /// made at request time, without waiting for a scrape.
@@ -99,5 +100,25 @@ extension MonitorPipeline: MonitorStatusProvider {
         let scraped = targets.values.filter { $0.status.lastScrape != nil }.count
         if scraped < expected { reasons.append("first scrape round not done (\(scraped) of \(expected) targets)") }
         return Readiness(reasons: reasons)
+    }
+}
+
+extension MonitorPipeline {
+    /// `GET /report`: the report of the database on disk, read through its own read-only
+    /// connection off the pipeline's actor (a long store takes seconds to render; ingest must
+    /// not wait). Samples not yet flushed (at most the flush interval) are not in it.
+    public nonisolated func reportPage() async throws -> String? {
+        let configuration = self.configuration
+        return try await Task.detached(priority: .utility) {
+            var readOnly = StoreConfiguration()
+            readOnly.readOnly = true
+            let store = try SeriesStore(path: configuration.databasePath, configuration: readOnly)
+            defer { try? store.close() }
+            var request = ReportRequest()
+            request.title = "Soak report"
+            request.detector = configuration.detector
+            request.classifier = configuration.classifier
+            return try ReportFile.html(store: store, request: request)
+        }.value
     }
 }

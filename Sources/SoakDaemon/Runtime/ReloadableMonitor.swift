@@ -210,4 +210,8 @@ public actor ReloadableMonitor: Service, MonitorStatusProvider {
     public func evidence(id: String) async -> EvidenceDocument? {
         await runtime?.pipeline.evidence(id: id)
     }
+
+    public func reportPage() async throws -> String? {
+        try await runtime?.pipeline.reportPage()
+    }
 }

@@ -60,6 +60,18 @@ final class EtcdProcess {
     /// The client URL (`/v3/...` gateway, `/metrics` too, and `/debug/pprof/` with `--enable-pprof`).
     var clientURL: String { "http://127.0.0.1:\(clientPort)" }
 
+    /// Waits until `/metrics` answers 200 (etcd takes a second or two to start); false after 20 s.
+    func waitUntilServingMetrics() async -> Bool {
+        let http = CurlHTTPClient()
+        let url = "http://127.0.0.1:\(metricsPort)/metrics"
+        return await eventually(timeoutSeconds: 20) {
+            if case .success(let response) = await http.send(HTTPRequest(method: "GET", url: url, timeoutSeconds: 1)) {
+                return response.status == 200
+            }
+            return false
+        }
+    }
+
     func stop() {
         guard process.isRunning else { return }
         process.terminate()

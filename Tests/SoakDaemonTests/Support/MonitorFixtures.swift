@@ -96,8 +96,9 @@ func eventually(timeoutSeconds: Double, _ condition: () async throws -> Bool) as
 
 /// Runs the runtime's services while `body` runs, then shuts them down gracefully (also when
 /// `body` throws), so a failing test leaves no scraper thread or open database behind.
-func withRunningMonitor<T>(_ runtime: MonitorRuntime, _ body: () async throws -> T) async throws -> T {
-    let group = ServiceGroup(services: runtime.services, gracefulShutdownSignals: [], logger: runtime.logger)
+func withRunningMonitor<T>(_ runtime: MonitorRuntime, adding extra: [any Service] = [],
+                           _ body: () async throws -> T) async throws -> T {
+    let group = ServiceGroup(services: runtime.services + extra, gracefulShutdownSignals: [], logger: runtime.logger)
     let running = Task { try await group.run() }
     let result: Result<T, any Error>
     do { result = .success(try await body()) } catch { result = .failure(error) }
