@@ -46,21 +46,14 @@ public struct CurlHTTPClient: Sendable {
         guard let transfer = CurlTransfer(settings: target) else {
             return .failure(HTTPFailure(kind: .transport, message: "curl_easy_init failed", url: target.redactedURL))
         }
-        let engine = CurlMultiEngine<CurlTransfer>()
-        _ = engine.start(transfer)
-        while true {
-            if let (done, code) = engine.perform().first {
-                done.inFlight = false
-                guard code == CURLE_OK else {
-                    let detail = done.errorDetail
-                    let message = CredentialRedactor.redact(
-                        detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail, secrets: done.secrets)
-                    let kind: HTTPFailure.Kind = code == CURLE_OPERATION_TIMEDOUT ? .timeout : .transport
-                    return .failure(HTTPFailure(kind: kind, message: message, url: target.redactedURL))
-                }
-                return .success(HTTPResponse(status: done.infoLong(CURLINFO_RESPONSE_CODE), body: done.body))
-            }
-            engine.wait(maxMilliseconds: 100)
+        let code = CurlMultiEngine.complete(transfer)
+        guard code == CURLE_OK else {
+            let detail = transfer.errorDetail
+            let message = CredentialRedactor.redact(
+                detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail, secrets: transfer.secrets)
+            let kind: HTTPFailure.Kind = code == CURLE_OPERATION_TIMEDOUT ? .timeout : .transport
+            return .failure(HTTPFailure(kind: kind, message: message, url: target.redactedURL))
         }
+        return .success(HTTPResponse(status: transfer.infoLong(CURLINFO_RESPONSE_CODE), body: transfer.body))
     }
 }
