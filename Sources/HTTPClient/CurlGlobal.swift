@@ -9,14 +9,20 @@ enum CurlGlobal {
     static func ensureInitialized() { _ = initialized }
 
     /// `CURLOPT_WRITEFUNCTION` for every ``CurlTransfer``: appends to the transfer's body and returns 0
-    /// (which makes libcurl abort with CURLE_WRITE_ERROR) once the body limit would be exceeded.
+    /// (which makes libcurl abort with CURLE_WRITE_ERROR) once the body limit would be exceeded,
+    /// unless the transfer keeps a body's start (``HTTPTarget/keepsBodyPrefixOverLimit``).
     static let writeBody: soak_curl_write_callback = { data, size, count, userdata in
         guard let userdata else { return 0 }
         let transfer = Unmanaged<CurlTransfer>.fromOpaque(userdata).takeUnretainedValue()
         let length = size * count
         guard transfer.body.count + length <= transfer.settings.bodyLimitBytes else {
             transfer.bodyLimitExceeded = true
-            return 0
+            guard transfer.settings.keepsBodyPrefixOverLimit else { return 0 }
+            let keep = max(0, transfer.settings.bodyLimitBytes - transfer.body.count)
+            if let data, keep > 0 {
+                transfer.body.append(contentsOf: UnsafeRawBufferPointer(start: UnsafeRawPointer(data), count: keep))
+            }
+            return length
         }
         if let data, length > 0 {
             transfer.body.append(contentsOf: UnsafeRawBufferPointer(start: UnsafeRawPointer(data), count: length))

@@ -72,6 +72,20 @@ public final class CurlMultiEngine<Transfer: CurlTransfer> {
         curl_multi_poll(multi, nil, 0, Int32(max(0, waitMs)), nil)
     }
 
+    /// Drives `transfer` alone to its end on the calling thread (which may block) and returns its
+    /// curl code: one request, as ``HTTPFetch`` and ``CurlHTTPClient`` make them.
+    public static func complete(_ transfer: Transfer) -> CURLcode {
+        let engine = CurlMultiEngine<Transfer>()
+        _ = engine.start(transfer)
+        while true {
+            if let (done, code) = engine.perform().first {
+                done.inFlight = false
+                return code
+            }
+            engine.wait(maxMilliseconds: 100)
+        }
+    }
+
     /// Interrupts ``wait(maxMilliseconds:)`` from another thread.
     public func wakeUp() { curl_multi_wakeup(multi) }
 

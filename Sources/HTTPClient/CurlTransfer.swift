@@ -63,7 +63,8 @@ open class CurlTransfer {
         setString(CURLOPT_URL, url)
         setLong(CURLOPT_NOSIGNAL, 1)
         setLong(CURLOPT_TIMEOUT_MS, timeoutMs)
-        setLong(CURLOPT_CONNECTTIMEOUT_MS, timeoutMs)
+        let connectMs = target.connectTimeoutSeconds.map { max(1, Int(($0 * 1000).rounded())) }
+        setLong(CURLOPT_CONNECTTIMEOUT_MS, min(connectMs ?? timeoutMs, timeoutMs))
         setString(CURLOPT_PROTOCOLS_STR, "http,https")
         setString(CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
         setLong(CURLOPT_FOLLOWLOCATION, target.followRedirects ? 1 : 0)
@@ -78,7 +79,22 @@ open class CurlTransfer {
         setLong(CURLOPT_DNS_CACHE_TIMEOUT, 0)
         // Keep idle connections reusable across long intervals (libcurl's default is 118 s).
         setLong(CURLOPT_MAXAGE_CONN, max(118, Int(target.connectionMaxAgeSeconds)))
-        _ = soak_curl_easy_setopt_off_t(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(target.bodyLimitBytes))
+        if !target.keepsBodyPrefixOverLimit {
+            _ = soak_curl_easy_setopt_off_t(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(target.bodyLimitBytes))
+        }
+        switch target.method {
+        case "GET": break
+        case "POST": setLong(CURLOPT_POST, 1)
+        default: setString(CURLOPT_CUSTOMREQUEST, target.method)
+        }
+        if target.method != "GET" {
+            // The size first: COPYPOSTFIELDS copies exactly that many bytes (binary-safe). One
+            // spare byte keeps the buffer's address non-nil for an empty body.
+            _ = soak_curl_easy_setopt_off_t(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(target.body.count))
+            _ = (target.body + [0]).withUnsafeBytes {
+                soak_curl_easy_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: $0.baseAddress!))
+            }
+        }
         _ = soak_curl_easy_setopt_write_function(handle, CURLOPT_WRITEFUNCTION, CurlGlobal.writeBody)
         _ = soak_curl_easy_setopt_pointer(handle, CURLOPT_WRITEDATA, Unmanaged.passUnretained(self).toOpaque())
         _ = soak_curl_easy_setopt_pointer(handle, CURLOPT_PRIVATE, Unmanaged.passUnretained(self).toOpaque())
@@ -95,7 +111,7 @@ open class CurlTransfer {
         setLong(CURLOPT_SSL_VERIFYHOST, tls.insecureSkipVerify ? 0 : 2)
         // Like Prometheus (proxy_from_environment defaults to false), only proxy_url is used:
         // an empty CURLOPT_PROXY stops libcurl from consulting http_proxy/HTTPS_PROXY on every request.
-        setString(CURLOPT_PROXY, target.proxyURL ?? "")
+        if let proxy = target.proxyURL { setString(CURLOPT_PROXY, proxy) } else if !target.proxyFromEnvironment { setString(CURLOPT_PROXY, "") }
 
         switch target.authorization {
         case .none, .inlineCredentials: break
@@ -104,6 +120,10 @@ open class CurlTransfer {
             setLong(CURLOPT_HTTPAUTH, SOAK_CURLAUTH_BASIC)
             setString(CURLOPT_USERNAME, username)
             if let passwordFile { password = SecretFile(path: passwordFile) } else { setString(CURLOPT_PASSWORD, "") }
+        case .basicInline(let username, let secret):
+            setLong(CURLOPT_HTTPAUTH, SOAK_CURLAUTH_BASIC)
+            setString(CURLOPT_USERNAME, username)
+            setString(CURLOPT_PASSWORD, secret.text)
         }
         rebuildHeaders()
     }
@@ -128,7 +148,10 @@ open class CurlTransfer {
     /// The secrets currently in use, so error texts can be scrubbed of them.
     public var secrets: [String] {
         var secrets = [token?.contents, password?.contents].compactMap { $0 }.filter { !$0.isEmpty }
-        if case .inlineCredentials(_, let secret) = settings.authorization { secrets.append(secret.text) }
+        switch settings.authorization {
+        case .inlineCredentials(_, let secret), .basicInline(_, let secret): secrets.append(secret.text)
+        case .none, .credentialsFile, .basic: break
+        }
         return secrets
     }
 

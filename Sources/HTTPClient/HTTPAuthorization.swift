@@ -13,4 +13,7 @@ public enum HTTPAuthorization: Sendable, Hashable {
     case inlineCredentials(type: String, secret: SecretBytes)
     /// HTTP basic auth; the password is the contents of `passwordFile` (trailing newline trimmed).
     case basic(username: String, passwordFile: String?)
+    /// HTTP basic auth with a password the caller has just read (an alert hook reads its
+    /// `password_file` at every delivery).
+    case basicInline(username: String, password: SecretBytes)
 }

@@ -31,18 +31,11 @@ public enum HTTPFetch {
             return Outcome(status: 0, body: [], error: HTTPFailure(kind: .transport, message: "cannot create a libcurl handle",
                                                                    url: target.redactedURL))
         }
-        let engine = CurlMultiEngine<CurlTransfer>()
-        _ = engine.start(transfer)
-        while true {
-            if let (done, code) = engine.perform().first {
-                done.inFlight = false
-                let status = done.credentialsError == nil ? done.infoLong(CURLINFO_RESPONSE_CODE) : 0
-                return Outcome(status: status, body: done.credentialsError == nil ? done.body : [],
-                               contentType: done.infoString(CURLINFO_CONTENT_TYPE),
-                               error: done.failure(code: code, status: status))
-            }
-            engine.wait(maxMilliseconds: 100)
-        }
+        let code = CurlMultiEngine.complete(transfer)
+        let status = transfer.credentialsError == nil ? transfer.infoLong(CURLINFO_RESPONSE_CODE) : 0
+        return Outcome(status: status, body: transfer.credentialsError == nil ? transfer.body : [],
+                       contentType: transfer.infoString(CURLINFO_CONTENT_TYPE),
+                       error: transfer.failure(code: code, status: status))
     }
 
     /// ``get(_:)`` on a thread that may block, suspending the caller meanwhile.

@@ -21,6 +21,18 @@ public struct HTTPTarget: Sendable, Hashable {
     public var connectionMaxAgeSeconds: Double
     /// Header lines sent with every request besides `Authorization` (`Accept: …`).
     public var headers: [String]
+    /// `GET` (the default), `POST`, `PUT`, …; any method but `GET` sends ``body``.
+    public var method = "GET"
+    /// The request body (binary-safe); sent unless the method is `GET`.
+    public var body: [UInt8] = []
+    /// The TCP and TLS handshake alone, so a down receiver fails fast; nil uses `timeoutSeconds`.
+    public var connectTimeoutSeconds: Double?
+    /// What a body over `bodyLimitBytes` does: abort the transfer (`false`: scrapes and fetches
+    /// must not keep half a document) or keep its start (`true`: alert hooks only quote it).
+    public var keepsBodyPrefixOverLimit = false
+    /// Whether libcurl may take a proxy from `http_proxy`/`https_proxy` when `proxyURL` is nil.
+    /// Off for scrapes (as Prometheus' `proxy_from_environment` defaults to false).
+    public var proxyFromEnvironment = false
 
     public init(url: String, timeoutSeconds: Double, bodyLimitBytes: Int, tls: TLSSettings = TLSSettings(),
                 authorization: HTTPAuthorization = .none, proxyURL: String? = nil, followRedirects: Bool = true,
