@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "SeriesStore", targets: ["SeriesStore"]),
         .library(name: "LeakDetection", targets: ["LeakDetection"]),
         .library(name: "SoakDaemon", targets: ["SoakDaemon"]),
+        .library(name: "ProfileDiff", targets: ["ProfileDiff"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -21,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        // pprof's profile.proto (heap profiles): generated code in Sources/ProfileDiff/Generated.
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // libcurl: the scraper's HTTP(S) client. The shim wraps variadic curl_easy_setopt.
@@ -44,6 +47,20 @@ let package = Package(
             ]
         ),
         .target(name: "SeriesStore", dependencies: ["CSQLite"]),
+        // zlib: gunzip for pprof profiles (`/debug/pprof/heap` is gzipped profile.proto). The shim
+        // wraps inflateInit2, a macro.
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        // Evidence diffs: two heap profiles or goroutine dumps of one Go process → the stacks that
+        // grew. Pure: no network, no store (docs/evidence.md).
+        .target(
+            name: "ProfileDiff",
+            dependencies: ["CZlib", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            exclude: ["Generated/README.md"]
+        ),
         .target(name: "LeakDetection"),
         // The always-on monitor's logic (alert hooks, outbox), kept out of the thin `soak`
         // executable so tests can reach it.
@@ -67,7 +84,7 @@ let package = Package(
         .executableTarget(
             name: "SoakMonitor",
             dependencies: [
-                "MetricsScrape", "SeriesStore", "LeakDetection", "SoakDaemon",
+                "MetricsScrape", "SeriesStore", "LeakDetection", "SoakDaemon", "ProfileDiff",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -91,6 +108,17 @@ let package = Package(
             name: "ExpositionFuzz",
             dependencies: ["MetricsScrape"],
             path: "Fuzz/ExpositionFuzz"
+        ),
+        // `make fuzz-profile`: libFuzzer entry point for the profile and goroutine-dump decoders.
+        .executableTarget(
+            name: "ProfileFuzz",
+            dependencies: ["ProfileDiff"],
+            path: "Fuzz/ProfileFuzz"
+        ),
+        .testTarget(
+            name: "ProfileDiffTests",
+            dependencies: ["ProfileDiff", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "MetricsScrapeTests",
