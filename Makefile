@@ -9,7 +9,8 @@ SWIFT_JOBS ?= $(shell nproc)
 # Build: libcurl, SQLite and zlib headers for the CCurl, CSQLite and CZlib system-library modules.
 BUILD_PACKAGES := pkg-config libcurl4-openssl-dev libsqlite3-dev zlib1g-dev
 # Tests start real components from Debian on loopback ports, and make certificates with openssl.
-TEST_PACKAGES := $(BUILD_PACKAGES) openssl etcd-server prometheus-node-exporter prometheus prometheus-alertmanager
+# golang-go: `go tool pprof` is the reference `soak evidence diff` is checked against.
+TEST_PACKAGES := $(BUILD_PACKAGES) openssl etcd-server prometheus-node-exporter prometheus prometheus-alertmanager golang-go
 FUZZ_SECONDS ?= 600
 BENCH_ARGS ?=
 EVAL_ARGS ?=

@@ -33,7 +33,8 @@ extension StackDiff {
         (value > 0 ? "+" : "") + format(value)
     }
 
-    static func percent(_ share: Double) -> String {
+    /// A share of the growth as a whole percentage, `0.874` → `87%`.
+    public static func percent(_ share: Double) -> String {
         "\(Int((share * 100).rounded()))%"
     }
 

@@ -5,33 +5,8 @@ import XCTest
 /// `soak analyze` end to end: the built `soak` executable replays an OpenMetrics backfill file
 /// through the streaming detector and reports per series.
 final class AnalyzeCommandTests: XCTestCase {
-    /// The `soak` executable, built next to the test bundle by `swift build --build-tests` (this
-    /// target depends on the SoakMonitor executable target, so it is built before the tests).
-    private func soakExecutable() throws -> URL {
-        let folders = [URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
-                       Bundle(for: AnalyzeCommandTests.self).bundleURL.deletingLastPathComponent()]
-        guard let soak = folders.map({ $0.appendingPathComponent("soak") })
-            .first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-            throw XCTSkip("soak not found in \(folders.map(\.path)); build with `swift build --build-tests`")
-        }
-        return soak
-    }
-
-    /// Runs `soak` with `arguments`; returns its exit status and what it wrote to stdout and stderr.
     private func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = try soakExecutable()
-        process.arguments = arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        // Read before waiting: a full pipe would block the child.
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+        try SoakProcess.run(arguments)
     }
 
     private func temporaryFile(_ name: String, contents: String) throws -> URL {
