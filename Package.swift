@@ -68,6 +68,8 @@ let package = Package(
             name: "SoakDaemon",
             dependencies: [
                 "CCurl", "MetricsScrape", "SeriesStore", "LeakDetection",
+                // Root causes: a finding's profiles diffed against the target's baseline.
+                "ProfileDiff",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 // HTTP surface: /metrics, /healthz, /-/ready, /api/v1 (Sources/SoakDaemon/HTTP).

@@ -1,6 +1,6 @@
 // libFuzzer target for the evidence decoders (`make fuzz-profile`).
 //
-// Every input goes through EvidenceDocument.decode (gzip, profile.proto, goroutine dumps debug=1
+// Every input goes through StackProfile.decode (gzip, profile.proto, goroutine dumps debug=1
 // and debug=2) and, when it decodes, is diffed against itself: the diff must be flat. A crash, an
 // ASan report, a leak or a timeout is a finding. The corpus in Fuzz/corpus/profile is replayed by
 // ProfileDiffTests.FuzzCorpusReplayTests in `make test`. Built only with -sanitize=fuzzer (and

@@ -7,7 +7,7 @@ public enum EvidenceFuzzCheck {
         // A small limit keeps decompression bombs from dominating a fuzzing run.
         let profile: StackProfile
         do {
-            profile = try EvidenceDocument.decode(bytes, limitBytes: 4 << 20)
+            profile = try StackProfile.decode(bytes, limitBytes: 4 << 20)
         } catch {
             precondition(!error.message.isEmpty, "an error without a message: \(error.kind)")
             return

@@ -2,9 +2,9 @@
 /// prints and the daemon's `rootCause` carries:
 /// `{"kind": "heap"|"goroutine", "stacks": [{"frames": […leaf first…], "before": …, "after": …, "delta": …}]}`,
 /// stacks ranked by delta (bytes in use for heap, goroutines for dumps).
-public struct StackDiffReport: Codable, Sendable, Equatable {
+public struct StackDiffReport: Codable, Sendable, Hashable {
     /// One stack's change; `frames` are whole stacks, leaf first, inlined frames expanded.
-    public struct Stack: Codable, Sendable, Equatable {
+    public struct Stack: Codable, Sendable, Hashable {
         public let frames: [String]
         public let before: Int64
         public let after: Int64

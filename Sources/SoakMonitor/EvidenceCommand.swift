@@ -92,7 +92,7 @@ struct EvidenceDiffCommand: ParsableCommand {
             throw EvidenceFileError(file: file, reason: "cannot read: \(error.localizedDescription)")
         }
         do {
-            return try EvidenceDocument.decode(bytes)
+            return try StackProfile.decode(bytes)
         } catch {
             throw EvidenceFileError(file: file, reason: error.description)
         }

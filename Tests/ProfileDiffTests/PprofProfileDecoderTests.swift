@@ -34,7 +34,7 @@ final class PprofProfileDecoderTests: XCTestCase {
     }
 
     func testARealPrometheusHeapProfileDecodes() throws {
-        let profile = try EvidenceDocument.decode(Fixture.bytes("prometheus-heap-1.pb.gz"))
+        let profile = try StackProfile.decode(Fixture.bytes("prometheus-heap-1.pb.gz"))
         XCTAssertEqual(profile.kind, .heap)
         XCTAssertEqual(profile.sampleTypes.map(\.type), ["alloc_objects", "alloc_space", "inuse_objects", "inuse_space"])
         XCTAssertEqual(profile.sampleTypes[profile.defaultSampleIndex].type, "inuse_space")
@@ -44,7 +44,7 @@ final class PprofProfileDecoderTests: XCTestCase {
     }
 
     func testARealGoroutineProfileProtoDecodesAsGoroutineEvidence() throws {
-        let profile = try EvidenceDocument.decode(Fixture.bytes("prometheus-goroutine.pb.gz"))
+        let profile = try StackProfile.decode(Fixture.bytes("prometheus-goroutine.pb.gz"))
         XCTAssertEqual(profile.kind, .goroutine)
         XCTAssertGreaterThan(profile.values.values.reduce(0) { $0 + $1[0] }, 10)
     }
@@ -52,7 +52,7 @@ final class PprofProfileDecoderTests: XCTestCase {
     func testBrokenProfilesAreClearErrors() throws {
         let real = try Fixture.bytes("prometheus-heap-1.pb.gz")
         let truncated = Array(real.prefix(real.count / 2))
-        XCTAssertThrowsError(try EvidenceDocument.decode(truncated)) { XCTAssertEqual(($0 as! EvidenceDecodeError).kind, .gzip) }
+        XCTAssertThrowsError(try StackProfile.decode(truncated)) { XCTAssertEqual(($0 as! EvidenceDecodeError).kind, .gzip) }
 
         var missingLocation = inlinedProfile()
         missingLocation.sample[0].locationID = [99]
@@ -68,8 +68,8 @@ final class PprofProfileDecoderTests: XCTestCase {
         var wrongValueCount = inlinedProfile()
         wrongValueCount.sample[1].value = [1]
         XCTAssertThrowsError(try PprofProfileDecoder.decode(try wrongValueCount.serializedBytes()))
-        XCTAssertThrowsError(try EvidenceDocument.decode([0x0a, 0xff, 0xff])) { XCTAssertEqual(($0 as! EvidenceDecodeError).kind, .protobuf) }
-        XCTAssertThrowsError(try EvidenceDocument.decode(Array("{\"not\": \"a profile\"}".utf8))) {
+        XCTAssertThrowsError(try StackProfile.decode([0x0a, 0xff, 0xff])) { XCTAssertEqual(($0 as! EvidenceDecodeError).kind, .protobuf) }
+        XCTAssertThrowsError(try StackProfile.decode(Array("{\"not\": \"a profile\"}".utf8))) {
             XCTAssertEqual(($0 as! EvidenceDecodeError).kind, .unknownFormat)
         }
     }
@@ -80,6 +80,6 @@ final class PprofProfileDecoderTests: XCTestCase {
 
     func testADecompressionBombStopsAtTheLimit() throws {
         let real = try Fixture.bytes("prometheus-heap-1.pb.gz")
-        XCTAssertThrowsError(try EvidenceDocument.decode(real, limitBytes: 1000)) { XCTAssertEqual(($0 as! EvidenceDecodeError).kind, .tooLarge) }
+        XCTAssertThrowsError(try StackProfile.decode(real, limitBytes: 1000)) { XCTAssertEqual(($0 as! EvidenceDecodeError).kind, .tooLarge) }
     }
 }

@@ -40,6 +40,7 @@ enum AlertRendering {
         if let hours = finding.hoursToExhaustion {
             annotations["hours_to_exhaustion"] = fixed(hours, 1)
         }
+        if let rootCause = finding.rootCause { annotations["root_cause"] = rootCause }
         return annotations
     }
 
@@ -67,7 +68,9 @@ enum AlertRendering {
             parts.append("The episode ended at \(RFC3339.string(from: resolvedAt)).")
         }
         parts.append("Evidence: \(finding.linkURL)")
-        return parts.joined(separator: " ")
+        var text = parts.joined(separator: " ")
+        if let rootCause = finding.rootCause { text += "\nRoot cause: \(rootCause)" }
+        return text
     }
 
     static func resourceTitle(_ kind: ResourceKind) -> String {

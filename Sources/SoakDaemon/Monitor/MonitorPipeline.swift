@@ -58,6 +58,10 @@ public actor MonitorPipeline {
     /// awaits them; each removes itself when done).
     var evidenceWrites: [Int: Task<Void, Never>] = [:]
     var evidenceWriteCount = 0
+    /// When each Go target's next baseline capture is due (Unix ms), by target key.
+    var baselineDueMs: [String: Int64] = [:]
+    /// Root causes of findings whose evidence has been diffed, by finding id.
+    var rootCauseCache: [Int64: [EvidenceRootCause]] = [:]
 
     /// What the pipeline remembers about one target between scrapes.
     struct TargetState {
@@ -134,6 +138,7 @@ public actor MonitorPipeline {
             state.startTime = start
         }
         targets[key] = state
+        captureBaselineIfDue(target: key, nowMs: result.timestampMs)
 
         if result.up {
             metrics.scrapeSucceeded(job: result.target.job, durationSeconds: result.durationSeconds)
@@ -425,7 +430,7 @@ public actor MonitorPipeline {
         labels["__name__"] = record.series.metric
         if let version = record.version { labels["version"] = version }
         let hours = record.exhaustionMs.map { max(0, Double($0 - record.judgedMs) / 3_600_000) }
-        return LeakFinding(
+        var finding = LeakFinding(
             seriesLabels: labels, resource: ResourceKind(labelValue: record.resource),
             state: AlertState(rawValue: record.state) ?? .firing,
             severity: configuration.alerting.severityPolicy.severity(hoursToExhaustion: hours),
@@ -433,6 +438,8 @@ public actor MonitorPipeline {
             hoursToExhaustion: hours, confidence: record.confidence, onsetAt: Self.date(record.onsetMs),
             firstAlertAt: Self.date(record.firstAlertMs), resolvedAt: record.resolvedMs.map(Self.date),
             findingID: String(record.id), externalURL: configuration.alerting.externalURL)
+        finding.rootCause = rootCauseLine(findingID: record.id, resource: record.resource)
+        return finding
     }
 
     private func ensureTarget(_ key: String, labels: [String: String]) {

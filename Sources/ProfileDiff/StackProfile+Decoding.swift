@@ -1,7 +1,7 @@
-/// Reads one piece of evidence as it was fetched or saved: a heap or goroutine profile
+/// Reading one piece of evidence as it was fetched or saved: a heap or goroutine profile
 /// (profile.proto, gzipped or not) or a text goroutine dump (debug=1 or debug=2), told apart by
 /// their first bytes.
-public enum EvidenceDocument {
+extension StackProfile {
     /// The default limit on a decompressed document: the daemon's fetch limit (32 MiB) twice.
     public static let defaultLimitBytes = 64 << 20
 
