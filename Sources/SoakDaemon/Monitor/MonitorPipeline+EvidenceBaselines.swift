@@ -69,6 +69,6 @@ extension MonitorPipeline {
     func rootCauseLine(findingID: Int64, resource: String) -> String? {
         guard let causes = rootCauseCache[findingID] else { return nil }
         let preferred = resource == "goroutines" ? "goroutine" : "heap"
-        return (causes.first { $0.name == preferred } ?? causes.first { $0.summary != nil })?.summary
+        return (causes.first { $0.name == preferred && $0.summary != nil } ?? causes.first { $0.summary != nil })?.summary
     }
 }
