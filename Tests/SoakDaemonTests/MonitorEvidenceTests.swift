@@ -1,3 +1,4 @@
+import SoakModel
 import Foundation
 import MetricsScrape
 import SeriesStore
@@ -114,7 +115,7 @@ final class MonitorEvidenceTests: XCTestCase {
             \(evidence)
 
             """
-        let configuration = try MonitorConfiguration(SoakConfig.parse(yaml: yaml, file: "evidence.yml"))
+        let configuration = try MonitorConfiguration(MonitorConfigFile.parse(yaml: yaml, file: "evidence.yml"))
         return try await MonitorRuntime.open(configuration: configuration, logger: log.logger)
     }
 

@@ -1,6 +1,6 @@
 import Foundation
 import ProfileDiff
-import SeriesStore
+import MonitorState
 
 /// What grew in one profile between a target's baseline capture and the capture at a leak: the
 /// top stacks of ``StackDiff`` (before, after, delta) and the one-line summary an alert carries.
