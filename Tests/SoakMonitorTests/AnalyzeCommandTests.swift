@@ -5,9 +5,7 @@ import XCTest
 /// `soak analyze` end to end: the built `soak` executable replays an OpenMetrics backfill file
 /// through the streaming detector and reports per series.
 final class AnalyzeCommandTests: XCTestCase {
-    private func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        try SoakProcess.run(arguments)
-    }
+    private func run(_ arguments: [String]) throws -> SoakProcess.Run { try SoakProcess.run(arguments) }
 
     private func temporaryFile(_ name: String, contents: String) throws -> URL {
         let url = FileManager.default.temporaryDirectory
@@ -52,11 +50,12 @@ final class AnalyzeCommandTests: XCTestCase {
         XCTAssertTrue(ok["firstAlertAt"] is NSNull, "a flat series has no alert")
     }
 
-    func testMalformedInputNamesTheLineAndExitsWithOne() throws {
+    /// Bad data is input that cannot be used: exit 2 (not 1, the gate, nor 64, usage).
+    func testMalformedInputNamesTheLineAndExitsWithTwo() throws {
         let text = "# TYPE process_open_fds gauge\nprocess_open_fds 12 1767225600\nprocess_open_fds{job=\"x\" 13 1767225630\n# EOF\n"
         let file = try temporaryFile("malformed.om", contents: text)
         let result = try run(["analyze", "--input", file.path, "--format", "json"])
-        XCTAssertEqual(result.status, 1)
+        XCTAssertEqual(result.status, 2)
         let output = result.stderr + result.stdout
         XCTAssertTrue(output.contains("\(file.path):3:"), "expected \(file.path):3:col: in \(output)")
         XCTAssertNotNil(output.range(of: "\(file.path):3:[0-9]+: ", options: .regularExpression), output)
