@@ -134,6 +134,11 @@ public actor MonitorDatabase {
         try store.latestBaseline(name: name, url: url, fetchedBeforeMs: beforeMs)
     }
 
+    /// The oldest successful baseline of `name` from `url` before `beforeMs`, with its body.
+    public func earliestBaseline(name: String, url: String, fetchedBeforeMs beforeMs: Int64) throws(StoreError) -> EvidenceRecord? {
+        try store.earliestBaseline(name: name, url: url, fetchedBeforeMs: beforeMs)
+    }
+
     /// Keeps the newest `keep` baselines of `name` from `url`.
     @discardableResult
     public func pruneBaselines(name: String, url: String, keep: Int) throws(StoreError) -> Int {

@@ -6,9 +6,19 @@ import SeriesStore
 extension SeriesStore {
     /// The newest successful baseline of `name` from `url` fetched before `beforeMs`, with its body.
     public func latestBaseline(name: String, url: String, fetchedBeforeMs beforeMs: Int64) throws(StoreError) -> EvidenceRecord? {
+        try baseline(name: name, url: url, fetchedBeforeMs: beforeMs, order: "DESC")
+    }
+
+    /// The oldest successful baseline of `name` from `url` fetched before `beforeMs`, with its body:
+    /// the fallback when none predates a leak's estimated onset.
+    public func earliestBaseline(name: String, url: String, fetchedBeforeMs beforeMs: Int64) throws(StoreError) -> EvidenceRecord? {
+        try baseline(name: name, url: url, fetchedBeforeMs: beforeMs, order: "ASC")
+    }
+
+    private func baseline(name: String, url: String, fetchedBeforeMs beforeMs: Int64, order: String) throws(StoreError) -> EvidenceRecord? {
         let statement = try database.statement("""
             SELECT id FROM evidence WHERE finding_id = ?1 AND name = ?2 AND url = ?3 AND fetched_ms < ?4 \
-            AND error IS NULL AND data IS NOT NULL ORDER BY fetched_ms DESC, id DESC LIMIT 1
+            AND error IS NULL AND data IS NOT NULL ORDER BY fetched_ms \(order), id \(order) LIMIT 1
             """)
         let id: Int64?
         do {

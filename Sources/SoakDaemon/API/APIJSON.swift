@@ -61,7 +61,7 @@ struct RootCauseJSON: Encodable {
     let cause: EvidenceRootCause
 
     enum CodingKeys: String, CodingKey {
-        case name, evidenceId, baselineId, fetchedAt, fetchedAtUnix, baselineFetchedAt, baselineFetchedAtUnix
+        case name, evidenceId, baselineId, fetchedAt, fetchedAtUnix, baselineFetchedAt, baselineFetchedAtUnix, baselineAfterOnset
         case sampleType, totalBefore, totalAfter, summary, kind, stacks, error
     }
 
@@ -72,6 +72,7 @@ struct RootCauseJSON: Encodable {
         try container.encodeNullable(cause.baselineID.map(String.init), forKey: .baselineId)
         try container.encodeTime(cause.fetchedAt, forKey: .fetchedAt, unixKey: .fetchedAtUnix)
         try container.encodeTime(cause.baselineFetchedAt, forKey: .baselineFetchedAt, unixKey: .baselineFetchedAtUnix)
+        try container.encode(cause.baselineAfterOnset, forKey: .baselineAfterOnset)
         try container.encodeNullable(cause.sampleType, forKey: .sampleType)
         try container.encodeNullable(cause.totalBefore, forKey: .totalBefore)
         try container.encodeNullable(cause.totalAfter, forKey: .totalAfter)

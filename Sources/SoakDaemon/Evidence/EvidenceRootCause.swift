@@ -17,6 +17,9 @@ public struct EvidenceRootCause: Sendable, Hashable {
     /// The baseline it is compared with, nil when there was none.
     public let baselineID: Int64?
     public let baselineFetchedAt: Date?
+    /// True when no baseline predated the leak's estimated onset and the oldest one before the
+    /// capture was used: the diff then understates the growth.
+    public let baselineAfterOnset: Bool
     public let fetchedAt: Date
     /// The compared quantity: `inuse_space` for heap profiles, `goroutine` for dumps.
     public let sampleType: String?
@@ -33,7 +36,8 @@ public struct EvidenceRootCause: Sendable, Hashable {
     public static let stackLimit = 10
 
     /// Diffs `leak` (a finding's document, with its body) against `baseline`.
-    public init(leak: EvidenceRecord, baseline: EvidenceRecord?) {
+    public init(leak: EvidenceRecord, baseline: EvidenceRecord?, baselineAfterOnset: Bool = false) {
+        self.baselineAfterOnset = baselineAfterOnset
         name = leak.name
         evidenceID = leak.id
         baselineID = baseline?.id
@@ -51,7 +55,7 @@ public struct EvidenceRootCause: Sendable, Hashable {
         } else if leak.data == nil {
             failure = "the evidence was not captured" + (leak.error.map { ": \($0)" } ?? "")
         } else {
-            failure = "no baseline of \(leak.name) from \(leak.url) was captured before the leak's onset"
+            failure = "no baseline of \(leak.name) from \(leak.url) was captured before the leak's evidence"
         }
         sampleType = result?.sampleType.type
         totalBefore = result?.totalBefore

@@ -56,8 +56,15 @@ extension MonitorPipeline {
         var causes: [EvidenceRootCause] = []
         for entry in listed {
             guard let document = try? await database.evidence(id: entry.id) else { continue }
-            let baseline = try? await database.latestBaseline(name: document.name, url: document.url, fetchedBeforeMs: onsetMs)
-            causes.append(EvidenceRootCause(leak: document, baseline: baseline))
+            // The onset is the detector's conservative estimate (its window's start); when no
+            // baseline predates it — a young target, a long window — the oldest one before the
+            // capture still shows the growth since, understated, and says so.
+            if let before = try? await database.latestBaseline(name: document.name, url: document.url, fetchedBeforeMs: onsetMs) {
+                causes.append(EvidenceRootCause(leak: document, baseline: before))
+            } else {
+                let after = try? await database.earliestBaseline(name: document.name, url: document.url, fetchedBeforeMs: document.fetchedMs)
+                causes.append(EvidenceRootCause(leak: document, baseline: after, baselineAfterOnset: after != nil))
+            }
         }
         rootCauseCache[findingID] = causes
         if let line = causes.compactMap(\.summary).first {
