@@ -6,10 +6,11 @@ SHELL := /bin/bash
 SWIFT ?= swift
 SWIFT_JOBS ?= $(shell nproc)
 
-# Build: libcurl and SQLite headers for the CCurl and CSQLite system-library modules.
-BUILD_PACKAGES := pkg-config libcurl4-openssl-dev libsqlite3-dev
+# Build: libcurl, SQLite and zlib headers for the CCurl, CSQLite and CZlib system-library modules.
+BUILD_PACKAGES := pkg-config libcurl4-openssl-dev libsqlite3-dev zlib1g-dev
 # Tests start real components from Debian on loopback ports, and make certificates with openssl.
-TEST_PACKAGES := $(BUILD_PACKAGES) openssl etcd-server prometheus-node-exporter prometheus prometheus-alertmanager chromium
+# golang-go: `go tool pprof` is the reference `soak evidence diff` is checked against.
+TEST_PACKAGES := $(BUILD_PACKAGES) openssl etcd-server prometheus-node-exporter prometheus prometheus-alertmanager chromium golang-go
 # The deploy/ tests (DeployManifestTests, DeployRecipeTests) drive kubectl (kustomize, client
 # dry run), kubernetes-validate (schema), hadolint (Dockerfile) and systemd-analyze (the unit).
 DEPLOY_TEST_PACKAGES := systemd
@@ -18,7 +19,7 @@ FUZZ_SECONDS ?= 600
 BENCH_ARGS ?=
 EVAL_ARGS ?=
 
-.PHONY: demo test build bench fuzz fuzz-promql eval deps-build deps-test deps-deploy clean
+.PHONY: demo test build bench fuzz fuzz-promql fuzz-profile eval proto deps-build deps-test deps-deploy clean
 
 # Installs every package in $(1) that dpkg does not list as installed; says which.
 define ensure_packages
@@ -98,5 +99,25 @@ fuzz-promql: deps-build
 	  -timeout=10 -rss_limit_mb=4096 -detect_leaks=1 -print_final_stats=1 2>&1 | tee fuzz-promql.log
 	grep -q "^Done" fuzz-promql.log || grep -q "DONE" fuzz-promql.log
 
+# libFuzzer on the evidence decoders (gzip, profile.proto, goroutine dumps) for FUZZ_SECONDS. The seed
+# corpus Fuzz/corpus/profile is also replayed by ProfileDiffTests in `make test`; new inputs go to
+# fuzz-corpus-profile so the checked-in corpus only changes on purpose.
+fuzz-profile: deps-build
+	$(SWIFT) build -c debug --scratch-path .build-fuzz --product ProfileFuzz \
+	  -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld -Xswiftc -DSOAK_FUZZ
+	mkdir -p fuzz-corpus-profile
+	.build-fuzz/debug/ProfileFuzz fuzz-corpus-profile Fuzz/corpus/profile -max_total_time=$(FUZZ_SECONDS) -max_len=262144 \
+	  -timeout=10 -rss_limit_mb=4096 -detect_leaks=1 -print_final_stats=1 2>&1 | tee fuzz-profile.log
+	grep -q "^Done" fuzz-profile.log || grep -q "DONE" fuzz-profile.log
+
+# Regenerates Sources/ProfileDiff/Generated/profile.pb.swift from ../shared/proto/pprof/profile.proto
+# with protoc (Debian protobuf-compiler) and protoc-gen-swift 1.39.0, built from the swift-protobuf
+# package: `swift build -c release --product protoc-gen-swift` in a checkout of tag 1.39.0.
+PROTOC_GEN_SWIFT ?= protoc-gen-swift
+proto:
+	$(call ensure_packages,protobuf-compiler)
+	protoc --plugin=protoc-gen-swift=$(PROTOC_GEN_SWIFT) --swift_out=Sources/ProfileDiff/Generated \
+	  -I ../shared/proto/pprof profile.proto
+
 clean:
-	rm -rf .build .build-fuzz fuzz-corpus fuzz-corpus-promql
+	rm -rf .build .build-fuzz fuzz-corpus fuzz-corpus-promql fuzz-corpus-profile

@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "SoakDaemon", targets: ["SoakDaemon"]),
         .library(name: "SoakReport", targets: ["SoakReport"]),
         .library(name: "SoakDemo", targets: ["SoakDemo"]),
+        .library(name: "ProfileDiff", targets: ["ProfileDiff"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -30,6 +31,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         // `soak report`'s page: Mustache templates escape every `{{value}}` by construction.
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        // pprof's profile.proto (heap profiles): generated code in Sources/ProfileDiff/Generated.
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // libcurl: every outgoing HTTP(S) request (scrapes, discovery, alert hooks, evidence) goes
@@ -68,6 +71,20 @@ let package = Package(
         // The read API's query language: parser and evaluator of a PromQL subset over a small
         // storage protocol (no store, no network; see docs/http-api.md).
         .target(name: "PromQL", dependencies: ["SoakModel"]),
+        // zlib: gunzip for pprof profiles (`/debug/pprof/heap` is gzipped profile.proto). The shim
+        // wraps inflateInit2, a macro.
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        // Evidence diffs: two heap profiles or goroutine dumps of one Go process → the stacks that
+        // grew. Pure: no network, no store (docs/evidence.md).
+        .target(
+            name: "ProfileDiff",
+            dependencies: ["CZlib", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            exclude: ["Generated/README.md"]
+        ),
         // The daemon's persistent state (findings, evidence, alert outbox; samples through the
         // store) with typed rows, readable by the pipeline, the API and reports alike.
         .target(name: "MonitorState", dependencies: ["SoakModel", "SeriesStore", "MetricsScrape", "PromQL"]),
@@ -92,6 +109,8 @@ let package = Package(
                 "PromQL",
                 // `GET /report`: the same page `soak report` writes.
                 "SoakReport",
+                // Root causes: a finding's profiles diffed against the target's baseline.
+                "ProfileDiff",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -123,7 +142,7 @@ let package = Package(
             name: "SoakMonitor",
             dependencies: [
                 "SoakModel", "ConfigSupport", "MetricsScrape", "SeriesStore", "LeakDetection", "MonitorState",
-                "SoakDaemon", "SoakDemo", "SoakReport",
+                "SoakDaemon", "SoakDemo", "SoakReport", "ProfileDiff",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -153,6 +172,17 @@ let package = Package(
             name: "PromQLFuzz",
             dependencies: ["PromQL"],
             path: "Fuzz/PromQLFuzz"
+        ),
+        // `make fuzz-profile`: libFuzzer entry point for the profile and goroutine-dump decoders.
+        .executableTarget(
+            name: "ProfileFuzz",
+            dependencies: ["ProfileDiff"],
+            path: "Fuzz/ProfileFuzz"
+        ),
+        .testTarget(
+            name: "ProfileDiffTests",
+            dependencies: ["ProfileDiff", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "MetricsScrapeTests",

@@ -130,6 +130,22 @@ public actor MonitorDatabase {
         try store.evidence(findingID: findingID)
     }
 
+    /// The newest successful baseline of `name` from `url` before `beforeMs`, with its body.
+    public func latestBaseline(name: String, url: String, fetchedBeforeMs beforeMs: Int64) throws(StoreError) -> EvidenceRecord? {
+        try store.latestBaseline(name: name, url: url, fetchedBeforeMs: beforeMs)
+    }
+
+    /// The oldest successful baseline of `name` from `url` before `beforeMs`, with its body.
+    public func earliestBaseline(name: String, url: String, fetchedBeforeMs beforeMs: Int64) throws(StoreError) -> EvidenceRecord? {
+        try store.earliestBaseline(name: name, url: url, fetchedBeforeMs: beforeMs)
+    }
+
+    /// Keeps the newest `keep` baselines of `name` from `url`.
+    @discardableResult
+    public func pruneBaselines(name: String, url: String, keep: Int) throws(StoreError) -> Int {
+        try store.pruneBaselines(name: name, url: url, keep: keep)
+    }
+
     /// One piece of evidence with its body.
     public func evidence(id: Int64) throws(StoreError) -> EvidenceRecord? {
         try store.evidence(id: id)

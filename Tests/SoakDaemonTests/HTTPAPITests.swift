@@ -21,7 +21,7 @@ final class HTTPAPITests: XCTestCase {
                 "id", "metric", "labels", "resource", "state", "severity", "slopePerHour", "growthPercentPerHour",
                 "hoursToExhaustion", "confidence", "windowStart", "windowStartUnix", "windowSeconds",
                 "judgedAt", "judgedAtUnix", "onsetAt", "onsetAtUnix", "firstAlertAt", "firstAlertAtUnix",
-                "resolvedAt", "resolvedAtUnix", "dedupeKey", "evidence",
+                "resolvedAt", "resolvedAtUnix", "dedupeKey", "evidence", "rootCause",
             ])
             XCTAssertEqual(leak["metric"] as? String, "process_open_fds")
             XCTAssertEqual((leak["labels"] as? [String: String])?["version"], "v1.31.2")

@@ -52,6 +52,9 @@ final class MonitorConfigurationTests: XCTestCase {
           timeout: 45s
           max_bytes: 1048576
           reuse_within: 10m
+          baseline_after: 30m
+          baseline_every: 12h
+          baselines_kept: 3
           profiles:
             heap: /debug/pprof/heap?gc=1
             mutex: /debug/pprof/mutex?debug=1
@@ -87,6 +90,9 @@ final class MonitorConfigurationTests: XCTestCase {
         XCTAssertEqual(configuration.evidence.timeoutSeconds, 45)
         XCTAssertEqual(configuration.evidence.maxBytes, 1_048_576)
         XCTAssertEqual(configuration.evidence.reuseWithinSeconds, 600)
+        XCTAssertEqual(configuration.evidence.baselineAfterSeconds, 1800)
+        XCTAssertEqual(configuration.evidence.baselineEverySeconds, 43_200)
+        XCTAssertEqual(configuration.evidence.baselinesKept, 3)
         XCTAssertEqual(configuration.evidence.profiles, [.init(name: "heap", path: "/debug/pprof/heap?gc=1"),
                                                          .init(name: "mutex", path: "/debug/pprof/mutex?debug=1")])
         let capture = EvidenceCapture(section: configuration.evidence)
@@ -135,6 +141,7 @@ final class MonitorConfigurationTests: XCTestCase {
             evidence:
               pprof: yes please
               max_bytes: 10
+              baselines_kept: 0
               profiles:
                 heap: http://elsewhere/debug/pprof/heap
             """
@@ -150,7 +157,8 @@ final class MonitorConfigurationTests: XCTestCase {
                 "soak.yml:16: web.listen_address: expected host:port, e.g. 127.0.0.1:9847",
                 "soak.yml:18: evidence.pprof: expected true or false, got \"yes please\"",
                 "soak.yml:19: evidence.max_bytes: must be at least 1024",
-                "soak.yml:21: evidence.profiles: heap: \"http://elsewhere/debug/pprof/heap\" must be a path on the target's server, starting with /",
+                "soak.yml:20: evidence.baselines_kept: must be at least 1",
+                "soak.yml:22: evidence.profiles: heap: \"http://elsewhere/debug/pprof/heap\" must be a path on the target's server, starting with /",
             ])
         }
     }

@@ -19,13 +19,18 @@ final class MonitorEvidenceTests: XCTestCase {
         private let started = Date()
         private let lock = NSLock()
         private var scrapes = 0
+        /// When set, the component is flat this long and then leaks goroutines in a watch loop,
+        /// and its goroutine dump (debug=1) shows them growing from 5.
+        private let leakAfterSeconds: Double?
 
-        init(runsGo: Bool, profiling: Bool) throws {
+        init(runsGo: Bool, profiling: Bool, leakAfterSeconds: Double? = nil) throws {
+            self.leakAfterSeconds = leakAfterSeconds
             server = try LoopbackHTTPServer(respond: { [unowned self] request in
                 guard request.headers["authorization"] == "Bearer \(Self.token)" else { return (401, "Unauthorized\n") }
                 switch request.path {
                 case "/metrics": return (200, self.exposition(runsGo: runsGo))
                 case "/debug/pprof/heap" where profiling: return (200, Self.heapProfile)
+                case "/debug/pprof/goroutine?debug=1" where profiling && leakAfterSeconds != nil: return (200, self.growingDump())
                 case "/debug/pprof/goroutine?debug=1" where profiling: return (200, Self.goroutineDump)
                 default: return (404, "404 page not found\n")
                 }
@@ -38,9 +43,32 @@ final class MonitorEvidenceTests: XCTestCase {
         var requests: [LoopbackHTTPServer.Request] { server.requests }
         func stop() { server.stop() }
 
+        /// Leaked watch goroutines so far (0 before the leak starts).
+        private var leaked: Int {
+            guard let leakAfterSeconds else { return 0 }
+            return max(0, Int((Date().timeIntervalSince(started) - leakAfterSeconds) * 20))
+        }
+
+        private func growingDump() -> String {
+            """
+            goroutine profile: total \(leaked + 7)
+            \(leaked) @ 0x43ef76 0x44ee1c 0xb41477 0x470541
+            #\t0xb41476\tgo.etcd.io/etcd/etcdserver/api/v3rpc.(*serverWatchStream).sendLoop+0xd6\t\tgo.etcd.io/etcd/etcdserver/api/v3rpc/watch.go:235
+
+            5 @ 0x43ef76 0x44ee1c 0xb41999 0x470541
+            #\t0xb41998\texample.com/app.(*Worker).run+0x18\t\texample.com/app/worker.go:40
+
+            2 @ 0x40e8f4 0x46c92f 0x76e5d9 0x470541
+            #\t0x46c92e\tos/signal.signal_recv+0x2e\truntime/sigqueue.go:152
+            #\t0x76e5d8\tos/signal.loop+0x18\t\tos/signal/signal_unix.go:23
+
+            """
+        }
+
         private func exposition(runsGo: Bool) -> String {
             let count = lock.withLock { () -> Int in scrapes += 1; return scrapes }
-            let hours = Date().timeIntervalSince(started) / 3600
+            let elapsed = Date().timeIntervalSince(started) - (leakAfterSeconds ?? 0)
+            let hours = max(0, elapsed) / 3600
             let value = 100_000_000 * (1 + 6 * hours) + 1_000_000 * Double(count % 4) / 3
             var text = """
                 # TYPE process_resident_memory_bytes gauge
@@ -138,6 +166,69 @@ final class MonitorEvidenceTests: XCTestCase {
         readOnly.readOnly = true
         let stored = try SeriesStore(path: directory.appendingPathComponent("soak.db").path, configuration: readOnly)
         XCTAssertEqual(try stored.evidence().count, 2, "the evidence outlives the daemon")
+    }
+
+    /// A baseline is captured before the leak starts; the leak's goroutine dump is diffed against
+    /// it: `/api/v1/findings/{id}` shows the watch stack on top with before/after/delta, and the
+    /// alert re-sent afterwards names it in one line. The heap "profile" this component serves is
+    /// not a real one: its diff is an error, not a crash.
+    func testLeakEvidenceIsDiffedAgainstTheBaselineFromBeforeTheOnset() async throws {
+        let component = try GoComponent(runsGo: true, profiling: true, leakAfterSeconds: 8)
+        defer { component.stop() }
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let log = CapturedLog()
+        let runtime = try await runtime(for: [component], directory: directory,
+                                        evidence: "evidence:\n  pprof: true\n  baseline_after: 0s\n  baseline_every: 1h\n  baselines_kept: 1",
+                                        log: log)
+        try await withRunningMonitor(runtime) {
+            let found = await eventually(timeoutSeconds: 80) {
+                await runtime.pipeline.findingsSnapshot().contains { $0.state == .leak && !$0.rootCause.isEmpty }
+            }
+            XCTAssertTrue(found, "the leak is confirmed and diffed; log:\n\(log.allText.suffix(3000))")
+            guard found else { return }
+            await runtime.pipeline.waitForEvidence()
+            let listed = await runtime.pipeline.findingsSnapshot().first { $0.state == .leak }
+            let finding = try XCTUnwrap(listed)
+            let detailed = await runtime.pipeline.finding(id: finding.id)
+            let snapshot = try XCTUnwrap(detailed)
+            XCTAssertEqual(snapshot.rootCause.map(\.name), ["heap", "goroutine"])
+
+            let goroutines = try XCTUnwrap(snapshot.rootCause.last)
+            XCTAssertNil(goroutines.error)
+            XCTAssertNotNil(goroutines.baselineID)
+            XCTAssertLessThan(try XCTUnwrap(goroutines.baselineFetchedAt), try XCTUnwrap(snapshot.onsetAt))
+            let top = try XCTUnwrap(goroutines.diff?.stacks.first)
+            XCTAssertEqual(top.frames, ["go.etcd.io/etcd/etcdserver/api/v3rpc.(*serverWatchStream).sendLoop"])
+            XCTAssertEqual(top.before, 0)
+            XCTAssertGreaterThan(top.after, 20)
+            XCTAssertEqual(top.delta, top.after)
+            XCTAssertEqual(goroutines.diff?.stacks.dropFirst().map(\.delta), [0, 0], "the other stacks are flat")
+            XCTAssertTrue(try XCTUnwrap(goroutines.summary).hasPrefix("goroutines: +\(top.delta) at go.etcd.io/etcd/etcdserver/api/v3rpc.(*serverWatchStream).sendLoop (100% of"))
+
+            let heap = try XCTUnwrap(snapshot.rootCause.first)
+            XCTAssertNil(heap.diff)
+            XCTAssertTrue(heap.error?.contains("cannot diff") == true, "\(heap.error ?? "nil")")
+
+            let json = String(decoding: APIJSON.encode(FindingJSON(snapshot: snapshot)), as: UTF8.self)
+            XCTAssertTrue(json.contains("\"rootCause\":[{"), json)
+            XCTAssertTrue(json.contains("\"frames\":[\"go.etcd.io/etcd/etcdserver/api/v3rpc.(*serverWatchStream).sendLoop\"]"), json)
+
+            // Memory leaks are summarised from the heap diff; this one has none, so the line falls
+            // back to the diff that has a summary (the goroutines').
+            let openRecord = await runtime.pipeline.open.values.first?.record
+            let record = try XCTUnwrap(openRecord)
+            let alert = await runtime.pipeline.leakFinding(record)
+            XCTAssertEqual(alert.rootCause, goroutines.summary)
+            XCTAssertTrue(AlertRendering.annotations(for: alert)["description"]?.contains("\nRoot cause: goroutines: +") == true)
+
+            let baselineRequests = component.requests.filter { $0.path.hasPrefix("/debug/pprof/") }
+            XCTAssertEqual(baselineRequests.count, 4, "one baseline (2 profiles) and the leak's (2)")
+        }
+        var readOnly = StoreConfiguration()
+        readOnly.readOnly = true
+        let stored = try SeriesStore(path: directory.appendingPathComponent("soak.db").path, configuration: readOnly)
+        XCTAssertEqual(try stored.evidence().filter(\.isBaseline).map(\.name), ["heap", "goroutine"])
     }
 
     /// Profiling switched off on the component: the 404s are recorded as the finding's evidence

@@ -28,7 +28,7 @@ struct FindingJSON: Encodable {
         case id, metric, labels, resource, state, severity, slopePerHour, growthPercentPerHour
         case hoursToExhaustion, confidence, windowStart, windowStartUnix, windowSeconds
         case judgedAt, judgedAtUnix, onsetAt, onsetAtUnix, firstAlertAt, firstAlertAtUnix
-        case resolvedAt, resolvedAtUnix, dedupeKey, evidence
+        case resolvedAt, resolvedAtUnix, dedupeKey, evidence, rootCause
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -51,6 +51,35 @@ struct FindingJSON: Encodable {
         try container.encodeTime(snapshot.resolvedAt, forKey: .resolvedAt, unixKey: .resolvedAtUnix)
         try container.encodeNullable(snapshot.dedupeKey, forKey: .dedupeKey)
         try container.encode(snapshot.evidence.map(EvidenceJSON.init(snapshot:)), forKey: .evidence)
+        try container.encode(snapshot.rootCause.map(RootCauseJSON.init(cause:)), forKey: .rootCause)
+    }
+}
+
+/// One profile's diff against the baseline, as a finding's `rootCause` lists it: the top stacks
+/// (`kind`, `stacks` as `soak evidence diff --format json` prints them) and the summary line.
+struct RootCauseJSON: Encodable {
+    let cause: EvidenceRootCause
+
+    enum CodingKeys: String, CodingKey {
+        case name, evidenceId, baselineId, fetchedAt, fetchedAtUnix, baselineFetchedAt, baselineFetchedAtUnix, baselineAfterOnset
+        case sampleType, totalBefore, totalAfter, summary, kind, stacks, error
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(cause.name, forKey: .name)
+        try container.encode(String(cause.evidenceID), forKey: .evidenceId)
+        try container.encodeNullable(cause.baselineID.map(String.init), forKey: .baselineId)
+        try container.encodeTime(cause.fetchedAt, forKey: .fetchedAt, unixKey: .fetchedAtUnix)
+        try container.encodeTime(cause.baselineFetchedAt, forKey: .baselineFetchedAt, unixKey: .baselineFetchedAtUnix)
+        try container.encode(cause.baselineAfterOnset, forKey: .baselineAfterOnset)
+        try container.encodeNullable(cause.sampleType, forKey: .sampleType)
+        try container.encodeNullable(cause.totalBefore, forKey: .totalBefore)
+        try container.encodeNullable(cause.totalAfter, forKey: .totalAfter)
+        try container.encodeNullable(cause.summary, forKey: .summary)
+        try container.encodeNullable(cause.diff?.kind.rawValue, forKey: .kind)
+        try container.encode(cause.diff?.stacks ?? [], forKey: .stacks)
+        try container.encodeNullable(cause.error, forKey: .error)
     }
 }
 

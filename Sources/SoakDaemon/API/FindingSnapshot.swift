@@ -47,6 +47,9 @@ public struct FindingSnapshot: Sendable, Hashable {
     public var dedupeKey: String?
     /// Documents fetched from the target when the episode began (profiles), oldest first.
     public var evidence: [EvidenceSnapshot] = []
+    /// Each captured profile diffed against the target's baseline from before the onset (the
+    /// stacks that grew); empty until the evidence is captured and diffed.
+    public var rootCause: [EvidenceRootCause] = []
 
     /// Makes a snapshot; ``dedupeKey`` is derived from `seriesLabels` and `onsetAt`.
     public init(

@@ -41,6 +41,7 @@ enum AlertRendering {
         if let hours = finding.hoursToExhaustion {
             annotations["hours_to_exhaustion"] = fixed(hours, 1)
         }
+        if let rootCause = finding.rootCause { annotations["root_cause"] = rootCause }
         return annotations
     }
 
@@ -68,7 +69,9 @@ enum AlertRendering {
             parts.append("The episode ended at \(RFC3339.string(from: resolvedAt)).")
         }
         parts.append("Evidence: \(finding.linkURL)")
-        return parts.joined(separator: " ")
+        var text = parts.joined(separator: " ")
+        if let rootCause = finding.rootCause { text += "\nRoot cause: \(rootCause)" }
+        return text
     }
 
     static func resourceTitle(_ kind: ResourceKind) -> String {

@@ -38,6 +38,10 @@ public struct LeakFinding: Codable, Sendable, Hashable {
     public var linkURL: String
     /// The episode's identity: ``LeakFinding/episodeKey(seriesLabels:onsetAt:)``.
     public var dedupeKey: String
+    /// One line naming the stack that grew most since the target's baseline profile, e.g.
+    /// `goroutines: +200 at go.etcd.io/…/v3rpc.(*serverWatchStream).sendLoop (97% of +206)`;
+    /// nil until the evidence is captured and diffed (the first notification never waits for it).
+    public var rootCause: String?
 
     /// Makes a finding; the ``dedupeKey`` and ``linkURL`` are derived so callers cannot make them
     /// disagree with the labels and the onset.

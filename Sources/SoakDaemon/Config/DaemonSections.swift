@@ -93,6 +93,9 @@ public struct WebSection: Sendable, Hashable {
 ///   timeout: 30s
 ///   max_bytes: 33554432        # per document; larger answers are recorded as failed
 ///   reuse_within: 5m           # several leaks of one target share one fetch
+///   baseline_after: 10m        # first baseline capture this long after a target is first scraped
+///   baseline_every: 24h        # then refreshed on this schedule
+///   baselines_kept: 7          # per target and profile; older baselines are deleted
 ///   profiles:                  # name: path on the target's server (these are the defaults)
 ///     heap: /debug/pprof/heap
 ///     goroutine: /debug/pprof/goroutine?debug=1
@@ -116,6 +119,13 @@ public struct EvidenceSection: Sendable, Hashable {
     public var timeoutSeconds: Double = 30
     public var maxBytes = 32 * 1024 * 1024
     public var reuseWithinSeconds: Double = 300
+    /// Warm-up before a target's first baseline capture (start-up allocations settle first).
+    public var baselineAfterSeconds: Double = 600
+    /// How often a target's baseline is captured again.
+    public var baselineEverySeconds: Double = 86_400
+    /// Baselines kept per target and profile (the newest); a leak is diffed against the newest
+    /// one captured before its onset, so more than one survives a leak that began hours ago.
+    public var baselinesKept = 7
     public var profiles: [Profile] = EvidenceSection.goProfiles
 
     /// A heap profile (gzipped protobuf, for `go tool pprof`) and a goroutine dump grouped by

@@ -232,7 +232,8 @@ struct MonitorConfigLoader {
 
     func readEvidence(_ cursor: YAMLCursor) -> EvidenceSection {
         var evidence = EvidenceSection()
-        guard let fields = cursor.mapping(allowed: ["pprof", "jobs", "timeout", "max_bytes", "reuse_within", "profiles"]) else {
+        guard let fields = cursor.mapping(allowed: ["pprof", "jobs", "timeout", "max_bytes", "reuse_within",
+                                                        "baseline_after", "baseline_every", "baselines_kept", "profiles"]) else {
             return evidence
         }
         if let pprof = fields["pprof"]?.bool() { evidence.pprof = pprof }
@@ -240,6 +241,9 @@ struct MonitorConfigLoader {
         if let value = positiveDuration(fields["timeout"]) { evidence.timeoutSeconds = value }
         if let value = nonNegativeDuration(fields["reuse_within"]) { evidence.reuseWithinSeconds = value }
         if let value = integer(fields["max_bytes"], atLeast: 1024) { evidence.maxBytes = value }
+        if let value = nonNegativeDuration(fields["baseline_after"]) { evidence.baselineAfterSeconds = value }
+        if let value = positiveDuration(fields["baseline_every"]) { evidence.baselineEverySeconds = value }
+        if let value = integer(fields["baselines_kept"], atLeast: 1) { evidence.baselinesKept = value }
         if let profilesCursor = fields["profiles"], let profiles = profilesCursor.labels() {
             evidence.profiles = []
             for profile in profiles {

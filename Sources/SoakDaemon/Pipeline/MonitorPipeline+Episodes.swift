@@ -126,13 +126,15 @@ extension MonitorPipeline {
     func leakFinding(_ record: FindingRecord) -> LeakFinding {
         let labels = Self.alertLabels(record.series, version: record.version)
         let hours = record.exhaustionMs.map { max(0, Double($0 - record.judgedMs) / 3_600_000) }
-        return LeakFinding(
+        var finding = LeakFinding(
             seriesLabels: labels, resource: record.resource, state: record.state,
             severity: configuration.alerting.severityPolicy.severity(hoursToExhaustion: hours),
             slopePerHour: record.slopePerHour, growthPercentPerHour: record.growthPercentPerHour,
             hoursToExhaustion: hours, confidence: record.confidence, onsetAt: Self.date(record.onsetMs),
             firstAlertAt: Self.date(record.firstAlertMs), resolvedAt: record.resolvedMs.map(Self.date),
             findingID: String(record.id), externalURL: configuration.alerting.externalURL)
+        finding.rootCause = rootCauseLine(findingID: record.id, resource: record.resource)
+        return finding
     }
 
     static func update(_ record: inout FindingRecord, with assessment: LeakAssessment) {

@@ -28,7 +28,7 @@ extension MonitorPipeline {
             fetch = Task { await capture.fetch(from: scrapeTarget, clock: clock) }
             evidenceFetches[key] = EvidenceFetch(startedMs: nowMs, task: fetch)
         }
-        let database = self.database, logger = self.logger, findingID = record.id
+        let database = self.database, logger = self.logger, findingID = record.id, onsetMs = record.onsetMs
         evidenceWriteCount += 1
         let writeID = evidenceWriteCount
         evidenceWrites[writeID] = Task {
@@ -51,11 +51,12 @@ extension MonitorPipeline {
                                                                      "error": "\(error)"])
                 }
             }
-            await self.evidenceWriteFinished(writeID)
+            _ = await self.rootCauses(findingID: findingID, onsetMs: onsetMs)
+            await self.evidenceWriteDone(writeID)
         }
     }
 
-    private func evidenceWriteFinished(_ id: Int) {
+    func evidenceWriteDone(_ id: Int) {
         evidenceWrites[id] = nil
     }
 

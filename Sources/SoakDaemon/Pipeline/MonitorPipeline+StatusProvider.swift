@@ -53,8 +53,19 @@ extension MonitorPipeline: MonitorStatusProvider {
         return snapshots.sorted { $0.0 < $1.0 }.map { _, snapshot in
             var snapshot = snapshot
             snapshot.evidence = evidence[snapshot.id] ?? []
+            if let id = Int64(snapshot.id) { snapshot.rootCause = rootCauseCache[id] ?? [] }
             return snapshot
         }
+    }
+
+    /// One finding; its root cause is computed (and cached) when its evidence exists but has not
+    /// been diffed yet, e.g. after a restart.
+    public func finding(id: String) async -> FindingSnapshot? {
+        guard var snapshot = await findingsSnapshot().first(where: { $0.id == id }) else { return nil }
+        if snapshot.rootCause.isEmpty, !snapshot.evidence.isEmpty, let number = Int64(id), let onset = snapshot.onsetAt {
+            snapshot.rootCause = await rootCauses(findingID: number, onsetMs: Int64((onset.timeIntervalSince1970 * 1000).rounded()))
+        }
+        return snapshot
     }
 
     /// A captured document's body, by its id; nil when unknown or when its fetch failed.

@@ -61,6 +61,10 @@ public actor MonitorPipeline {
     /// awaits them; each removes itself when done).
     var evidenceWrites: [Int: Task<Void, Never>] = [:]
     var evidenceWriteCount = 0
+    /// When each Go target's next baseline capture is due (Unix ms), by target key.
+    var baselineDueMs: [String: Int64] = [:]
+    /// Root causes of findings whose evidence has been diffed, by finding id.
+    var rootCauseCache: [Int64: [EvidenceRootCause]] = [:]
 
     /// What the pipeline remembers about one target between scrapes.
     struct TargetState {
@@ -139,6 +143,7 @@ public actor MonitorPipeline {
             state.startTime = start
         }
         targets[key] = state
+        captureBaselineIfDue(target: key, nowMs: result.timestampMs)
 
         if result.up {
             metrics.scrapeSucceeded(job: result.target.job, durationSeconds: result.durationSeconds)
