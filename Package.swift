@@ -44,13 +44,20 @@ let package = Package(
             ]
         ),
         .target(name: "SeriesStore", dependencies: ["CSQLite"]),
+        // The detector alone: what the daemon ships.
         .target(name: "LeakDetection"),
+        // What the detector is judged with, kept out of the shipped detector: the labelled
+        // synthetic corpus, Prometheus' `deriv()` and the reference alert rules, the seeded
+        // generator. Used by SoakEval, SoakBench, the tests and the demo's exporters.
+        .target(name: "LeakEvaluation", dependencies: ["LeakDetection"]),
         // The always-on monitor's logic (alert hooks, outbox), kept out of the thin `soak`
         // executable so tests can reach it.
         .target(
             name: "SoakDaemon",
             dependencies: [
                 "CCurl", "MetricsScrape", "SeriesStore", "LeakDetection",
+                // Only `soak demo`'s exporters: their seeded noise.
+                "LeakEvaluation",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 // HTTP surface: /metrics, /healthz, /-/ready, /api/v1 (Sources/SoakDaemon/HTTP).
@@ -76,14 +83,14 @@ let package = Package(
         // `make bench`: release-build throughput figures printed beside the peers' (see BENCHMARKS.md).
         .executableTarget(
             name: "SoakBench",
-            dependencies: ["MetricsScrape", "SeriesStore", "LeakDetection"],
+            dependencies: ["MetricsScrape", "SeriesStore", "LeakDetection", "LeakEvaluation"],
             path: "Benchmarks/SoakBench"
         ),
         // `make eval`: precision, recall and detection delay of the leak detector and of two
         // reference alert rules on the labelled synthetic corpus.
         .executableTarget(
             name: "SoakEval",
-            dependencies: ["LeakDetection"],
+            dependencies: ["LeakDetection", "LeakEvaluation"],
             path: "Benchmarks/SoakEval"
         ),
         // `make fuzz`: libFuzzer entry point for the exposition parser (built only with -sanitize=fuzzer).
@@ -103,10 +110,10 @@ let package = Package(
             path: "Tests/StoreCrashChild"
         ),
         .testTarget(name: "SeriesStoreTests", dependencies: ["SeriesStore"]),
-        .testTarget(name: "LeakDetectionTests", dependencies: ["LeakDetection"]),
+        .testTarget(name: "LeakDetectionTests", dependencies: ["LeakDetection", "LeakEvaluation"]),
         // `soak analyze` end to end: launches the built `soak` from the build folder. Depending on
         // the executable target makes `swift build --build-tests` build `soak` first.
-        .testTarget(name: "SoakMonitorTests", dependencies: ["SoakMonitor", "LeakDetection"]),
+        .testTarget(name: "SoakMonitorTests", dependencies: ["SoakMonitor", "LeakDetection", "LeakEvaluation"]),
         .testTarget(
             name: "SoakDaemonTests",
             dependencies: [

@@ -1,4 +1,5 @@
 import LeakDetection
+import LeakEvaluation
 
 /// Detector benchmarks: the full per-sample path (`DetectorBank.observe`, segment checks, bucket
 /// updates, judgements at bucket close) with many series interleaved as scrapes deliver them,

@@ -1,5 +1,6 @@
 import XCTest
 @testable import LeakDetection
+import LeakEvaluation
 
 /// What the detector assumes about the noise around a trend, mechanism by mechanism: which level
 /// of a memory bucket it judges, when the serial-correlation correction is skipped (white noise),

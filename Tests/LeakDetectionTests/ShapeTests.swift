@@ -1,5 +1,6 @@
 import XCTest
 @testable import LeakDetection
+import LeakEvaluation
 
 final class ShapeTests: XCTestCase {
     private func verdictAndAlerts(_ values: [Double], resource: ResourceKind = .memory) -> (LeakVerdict, Int) {

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import LeakDetection
+import LeakEvaluation
 
 /// `soak analyze` end to end: the built `soak` executable replays an OpenMetrics backfill file
 /// through the streaming detector and reports per series.

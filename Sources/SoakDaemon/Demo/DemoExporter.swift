@@ -1,5 +1,6 @@
 import Foundation
 import LeakDetection
+import LeakEvaluation
 
 /// One of `soak demo`'s in-process exporters: a make-believe cluster component whose
 /// `/metrics` is computed from the demo clock, on the compressed time scale the detector's
