@@ -28,6 +28,8 @@ extension DetectorConfiguration {
         case "cycleSlopeErrors": self.cycleSlopeErrors = number
         case "differenceClipMADs": self.differenceClipMADs = number
         case "chooseMemoryLevel": self.chooseMemoryLevel = number != 0
+        case "maximumWarmUpTimeConstantSeconds": self.maximumWarmUpTimeConstantSeconds = number
+        case "warmUpRejectionChiSquare": self.warmUpRejectionChiSquare = number
         default: return false
         }
         return true

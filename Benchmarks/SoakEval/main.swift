@@ -226,7 +226,7 @@ func leaveOneOutGrid(_ base: DetectorConfiguration) -> [(String, DetectorConfigu
     let alerts = grid.map { detectorAlerts(corpus, $0.1) }
     var scored: [(CorpusShape, DetectionScore)] = []
     var union = DetectionScore()
-    var chosenNames: [String] = []
+    var chosenNames: [(String, String)] = []
     for family in families {
         let others = families.filter { $0 != family }
         var best = 0
@@ -238,14 +238,18 @@ func leaveOneOutGrid(_ base: DetectorConfiguration) -> [(String, DetectorConfigu
         }
         let score = familyScores(corpus, alerts[best], families: [family])
         scored.append((family, score.1))
-        chosenNames.append("\(family.rawValue): \(grid[best].0)")
+        chosenNames.append((family.rawValue, grid[best].0))
         for (series, alert) in zip(corpus.series, alerts[best]) where series.shape == family {
             union.record(series, firstAlertMs: alert)
         }
     }
     print(scoreRow("each family left out", union))
     printFamilies(scored, union: union)
-    print("  chosen: " + chosenNames.joined(separator: "; "))
+    var byChoice: [String: [String]] = [:]
+    for (family, choice) in chosenNames { byChoice[choice, default: []].append(family) }
+    for (choice, families) in byChoice.sorted(by: { $0.key < $1.key }) {
+        print("  chosen \(choice) when leaving out: \(families.count > 6 ? "\(families.count) families" : families.joined(separator: ", "))")
+    }
 }
 
 if let openMetricsPath {

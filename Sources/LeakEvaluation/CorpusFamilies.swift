@@ -78,19 +78,23 @@ extension SeriesGenerator {
             }
             return (0..<count).map { i in noisy(level * (1 + high[i]), sigma) }
         case .recedingBursts:
-            // Load bursts raise the level (a ramp up over the burst) and give it all back after.
+            // Load bursts: the level rises with the load within minutes (time constant 2–30 min),
+            // holds for the burst (0.5–4 h) and gives it all back as the load goes. (The first
+            // draft ramped linearly through the whole burst — up to 10 %/h for 4 h — which no
+            // detector can tell from a leak until it recedes; see docs/detection.md.)
             let sigma = random.uniform(0.002, 0.015)
             var extra = [Double](repeating: 0, count: count)
             var t = random.uniform(0.5, 4) * 3600
             while t < runSeconds {
                 let length = random.uniform(0.5, 4) * 3600, height = random.uniform(0.05, 0.4)
-                let release = random.uniform(0.2, 2) * 3600
+                let rise = random.uniform(2, 30) * 60, release = random.uniform(2, 30) * 60
                 for i in 0..<count {
                     let u = time(i) - t
-                    if u >= 0 && u < length { extra[i] += height * u / length }
-                    else if u >= length && u < length + release { extra[i] += height * (1 - (u - length) / release) }
+                    guard u >= 0 else { continue }
+                    let held = height * (1 - ElementaryMath.exp(-min(u, length) / rise))
+                    extra[i] += u < length ? held : held * ElementaryMath.exp(-(u - length) / release)
                 }
-                t += length + release + random.uniform(1, 10) * 3600
+                t += length + random.uniform(1, 10) * 3600
             }
             return (0..<count).map { i in noisy(level * (1 + extra[i]), sigma) }
         case .dailyWeeklyCycle:

@@ -44,4 +44,26 @@ final class DemoDetectionTests: XCTestCase {
         }
         XCTAssertTrue(alerts.keys.allSatisfy { !$0.hasPrefix("etcd ") }, "the healthy exporter must not alert: \(alerts)")
     }
+
+    func testTheHealthyExporterEndsTheDemoOk() throws {
+        // Issue 15: at the end of a demo run (110 s) every etcd series must read ok — a finished
+        // warm-up is neither a leak nor suspect.
+        var bank = DetectorBank(configuration: .timeCompressed)
+        let startMs: Int64 = 1_700_000_000_000
+        let exporter = DemoExporter.standardSet(startSeconds: Double(startMs) / 1000)[2]
+        XCTAssertEqual(exporter.behaviour, .healthyWithWarmUp)
+        var handles: [String: SeriesHandle] = [:]
+        for t in 0...110 {
+            let parsed = try ExpositionParser.parse(Array(exporter.exposition(elapsedSeconds: Double(t)).utf8), format: .prometheusText)
+            for sample in parsed.samples {
+                let handle = handles[sample.name] ?? bank.handle(for: LeakDetection.SeriesKey(name: sample.name, labels: ["job": exporter.job]))
+                handles[sample.name] = handle
+                _ = bank.observe(handle, timestampMs: startMs + Int64(t) * 1000, value: sample.value)
+            }
+        }
+        XCTAssertGreaterThanOrEqual(bank.watchedCount, 4)
+        for index in 0..<bank.watchedCount {
+            XCTAssertEqual(bank.detector(index).verdict, .ok, "\(bank.watchedKeys[index].name) ends \(bank.detector(index).verdict)")
+        }
+    }
 }
