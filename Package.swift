@@ -7,10 +7,16 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "soak", targets: ["SoakMonitor"]),
+        .library(name: "SoakModel", targets: ["SoakModel"]),
+        .library(name: "HTTPClient", targets: ["HTTPClient"]),
+        .library(name: "ConfigSupport", targets: ["ConfigSupport"]),
         .library(name: "MetricsScrape", targets: ["MetricsScrape"]),
         .library(name: "SeriesStore", targets: ["SeriesStore"]),
         .library(name: "LeakDetection", targets: ["LeakDetection"]),
+        .library(name: "LeakEvaluation", targets: ["LeakEvaluation"]),
+        .library(name: "MonitorState", targets: ["MonitorState"]),
         .library(name: "SoakDaemon", targets: ["SoakDaemon"]),
+        .library(name: "SoakDemo", targets: ["SoakDemo"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -23,7 +29,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
     ],
     targets: [
-        // libcurl: the scraper's HTTP(S) client. The shim wraps variadic curl_easy_setopt.
+        // libcurl: every outgoing HTTP(S) request (scrapes, discovery, alert hooks, evidence) goes
+        // through the HTTPClient module over it. The shim wraps variadic curl_easy_setopt.
         .systemLibrary(
             name: "CCurl",
             pkgConfig: "libcurl",
@@ -35,32 +42,44 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+        // The shared vocabulary every other module speaks: labels, series identity, samples,
+        // resource kinds, finding and alert states, anchored regexes. A leaf: no Foundation, no I/O.
+        .target(name: "SoakModel"),
+        // One HTTP client over libcurl (one global init, the multi interface, one place that blocks).
+        .target(name: "HTTPClient", dependencies: ["CCurl"]),
+        // The YAML cursor and line-accurate problem types every configuration section is read with.
+        .target(
+            name: "ConfigSupport",
+            dependencies: ["SoakModel", .product(name: "Yams", package: "Yams")]
+        ),
         .target(
             name: "MetricsScrape",
             dependencies: [
-                "CCurl", .product(name: "Yams", package: "Yams"),
+                "SoakModel", "HTTPClient", "ConfigSupport", "CCurl", .product(name: "Yams", package: "Yams"),
                 // Warnings (insecure_skip_verify, discovery failures) go to the caller's logger.
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .target(name: "SeriesStore", dependencies: ["CSQLite"]),
+        .target(name: "SeriesStore", dependencies: ["SoakModel", "CSQLite"]),
         // The detector alone: what the daemon ships.
-        .target(name: "LeakDetection"),
+        .target(name: "LeakDetection", dependencies: ["SoakModel"]),
         // What the detector is judged with, kept out of the shipped detector: the labelled
         // synthetic corpus, Prometheus' `deriv()` and the reference alert rules, the seeded
         // generator. Used by SoakEval, SoakBench, the tests and the demo's exporters.
         .target(name: "LeakEvaluation", dependencies: ["LeakDetection"]),
-        // The always-on monitor's logic (alert hooks, outbox), kept out of the thin `soak`
-        // executable so tests can reach it.
+        // The daemon's persistent state (findings, evidence, alert outbox; samples through the
+        // store) with typed rows, readable by the pipeline, the API and reports alike.
+        .target(name: "MonitorState", dependencies: ["SoakModel", "SeriesStore", "MetricsScrape"]),
+        // The always-on monitor's logic (pipeline, alert hooks, outbox, API), kept out of the thin
+        // `soak` executable so tests can reach it.
         .target(
             name: "SoakDaemon",
             dependencies: [
-                "CCurl", "MetricsScrape", "SeriesStore", "LeakDetection",
-                // Only `soak demo`'s exporters: their seeded noise.
-                "LeakEvaluation",
+                "SoakModel", "HTTPClient", "ConfigSupport", "MetricsScrape", "SeriesStore", "LeakDetection", "MonitorState",
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
-                // HTTP surface: /metrics, /healthz, /-/ready, /api/v1 (Sources/SoakDaemon/HTTP).
+                // HTTP surface: /metrics, /healthz, /-/ready, /api/v1 (Sources/SoakDaemon/API).
                 .product(name: "Hummingbird", package: "hummingbird"),
                 // `soak run`'s services (scraping, pipeline, outbox, retention) and graceful shutdown.
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -71,10 +90,24 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
+        // `soak demo`: the leaking exporter's generators, its server and the terminal view; kept
+        // out of the daemon so production code ships no demo data.
+        .target(
+            name: "SoakDemo",
+            dependencies: [
+                "SoakModel", "MetricsScrape", "LeakDetection", "SoakDaemon",
+                // The exporters' seeded noise.
+                "LeakEvaluation",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "SoakMonitor",
             dependencies: [
-                "MetricsScrape", "SeriesStore", "LeakDetection", "SoakDaemon",
+                "SoakModel", "ConfigSupport", "MetricsScrape", "SeriesStore", "LeakDetection", "MonitorState",
+                "SoakDaemon", "SoakDemo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -83,14 +116,14 @@ let package = Package(
         // `make bench`: release-build throughput figures printed beside the peers' (see BENCHMARKS.md).
         .executableTarget(
             name: "SoakBench",
-            dependencies: ["MetricsScrape", "SeriesStore", "LeakDetection", "LeakEvaluation"],
+            dependencies: ["SoakModel", "MetricsScrape", "SeriesStore", "LeakDetection", "LeakEvaluation"],
             path: "Benchmarks/SoakBench"
         ),
         // `make eval`: precision, recall and detection delay of the leak detector and of two
         // reference alert rules on the labelled synthetic corpus.
         .executableTarget(
             name: "SoakEval",
-            dependencies: ["LeakDetection", "LeakEvaluation"],
+            dependencies: ["SoakModel", "LeakDetection", "LeakEvaluation"],
             path: "Benchmarks/SoakEval"
         ),
         // `make fuzz`: libFuzzer entry point for the exposition parser (built only with -sanitize=fuzzer).
@@ -101,7 +134,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MetricsScrapeTests",
-            dependencies: ["MetricsScrape", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["SoakModel", "HTTPClient", "ConfigSupport", "MetricsScrape", .product(name: "Logging", package: "swift-log")]
         ),
         // The crash test's child: SeriesStoreTests launches it from the build folder and SIGKILLs it.
         .executableTarget(
@@ -109,15 +142,24 @@ let package = Package(
             dependencies: ["SeriesStore"],
             path: "Tests/StoreCrashChild"
         ),
-        .testTarget(name: "SeriesStoreTests", dependencies: ["SeriesStore"]),
-        .testTarget(name: "LeakDetectionTests", dependencies: ["LeakDetection", "LeakEvaluation"]),
+        .testTarget(name: "SeriesStoreTests", dependencies: ["SoakModel", "SeriesStore"]),
+        .testTarget(name: "MonitorStateTests", dependencies: ["SoakModel", "SeriesStore", "MonitorState"]),
+        .testTarget(name: "LeakDetectionTests", dependencies: ["SoakModel", "LeakDetection", "LeakEvaluation"]),
         // `soak analyze` end to end: launches the built `soak` from the build folder. Depending on
         // the executable target makes `swift build --build-tests` build `soak` first.
-        .testTarget(name: "SoakMonitorTests", dependencies: ["SoakMonitor", "LeakDetection", "LeakEvaluation"]),
+        .testTarget(name: "SoakMonitorTests", dependencies: ["SoakMonitor", "SoakModel", "LeakDetection", "LeakEvaluation"]),
+        .testTarget(
+            name: "SoakDemoTests",
+            dependencies: [
+                "SoakDemo", "SoakDaemon", "SoakModel", "MetricsScrape", "LeakDetection", "LeakEvaluation",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "SoakDaemonTests",
             dependencies: [
-                "SoakDaemon", "MetricsScrape", "SeriesStore", "LeakDetection", "CCurl",
+                "SoakModel", "HTTPClient", "ConfigSupport", "SoakDaemon", "MetricsScrape", "SeriesStore", "LeakDetection",
+                "MonitorState", "CCurl",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -1,3 +1,4 @@
+import SoakModel
 import LeakDetection
 import LeakEvaluation
 
@@ -14,7 +15,7 @@ func runDetectorBenchmarks(arguments: [String]) {
     var random = SeededGenerator(seed: 42)
     for s in 0..<seriesCount {
         let name = ["process_resident_memory_bytes", "go_goroutines", "process_open_fds"][s % 3]
-        handles.append(bank.handle(for: SeriesKey(name: name, labels: ["instance": "pod-\(s)"])))
+        handles.append(bank.handle(for: SeriesKey(metric: name, labels: [Label("instance", "pod-\(s)")])))
         levels.append(random.logUniform(100, 1e9))
         // One series in ten leaks at 2 %/h (far more than in life), so the judgements with
         // robust slopes and shape checks weigh in as well.

@@ -1,3 +1,4 @@
+import SoakModel
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -134,7 +135,7 @@ private func makeGenerators(targets: Int, random: inout BenchRandom) -> [(key: S
         for kind in SeriesKind.allCases {
             for index in 0..<kind.perTarget {
                 let key = SeriesKey(metric: "bench_\(kind.rawValue)", labels: [
-                    SeriesLabel("pod", "component-\(target)"), SeriesLabel("series", String(index)),
+                    Label("pod", "component-\(target)"), Label("series", String(index)),
                 ])
                 out.append((key, SeriesGenerator(kind: kind, index: index, random: &random)))
             }
@@ -269,7 +270,7 @@ private func benchSynchronous(directory: String) throws {
         var config = StoreConfiguration()
         config.synchronous = mode
         let store = try SeriesStore(path: directory + "/sync-\(mode.rawValue).db", configuration: config)
-        let ids = try (0..<1_000).map { try store.seriesID(for: SeriesKey(metric: "m", labels: [SeriesLabel("n", String($0))])) }
+        let ids = try (0..<1_000).map { try store.seriesID(for: SeriesKey(metric: "m", labels: [Label("n", String($0))])) }
         // Wall clock, best of 30: an fsync is waiting, not CPU, so thread CPU time would hide it.
         var seconds = Double.infinity
         for round in 1...30 {
@@ -292,9 +293,9 @@ private func benchLongRead(directory: String) throws {
     let count = 30 * 5_760
     do {
         let store = try SeriesStore(path: path)
-        let id = try store.seriesID(for: SeriesKey(metric: "process_resident_memory_bytes", labels: [SeriesLabel("pod", "etcd-0")]))
+        let id = try store.seriesID(for: SeriesKey(metric: "process_resident_memory_bytes", labels: [Label("pod", "etcd-0")]))
         // Neighbours interleaved in time, as in a real file, so the series' chunks are not contiguous.
-        let others = try (0..<50).map { try store.seriesID(for: SeriesKey(metric: "other", labels: [SeriesLabel("n", String($0))])) }
+        let others = try (0..<50).map { try store.seriesID(for: SeriesKey(metric: "other", labels: [Label("n", String($0))])) }
         for step in 0..<count {
             let time = startMs + Int64(step) * scrapeIntervalMs
             store.append(id, timestampMs: time, value: generator.next(&random))
@@ -304,7 +305,7 @@ private func benchLongRead(directory: String) throws {
         try store.close()
     }
     let store = try SeriesStore(path: path)
-    let id = try store.seriesID(for: SeriesKey(metric: "process_resident_memory_bytes", labels: [SeriesLabel("pod", "etcd-0")]))
+    let id = try store.seriesID(for: SeriesKey(metric: "process_resident_memory_bytes", labels: [Label("pod", "etcd-0")]))
     var read = 0
     var failure: StoreError?
     let seconds = bestSecondsPerCall(minSeconds: 1) {

@@ -1,16 +1,4 @@
-/// A series as the bank knows it: metric name plus labels (without `__name__`).
-public struct SeriesKey: Hashable, Sendable {
-    /// Metric name, e.g. `process_open_fds`.
-    public var name: String
-    /// Labels apart from `__name__`; series with the same labels belong to the same process.
-    public var labels: [String: String]
-
-    /// A key from a name and its labels.
-    public init(name: String, labels: [String: String]) {
-        self.name = name
-        self.labels = labels
-    }
-}
+import SoakModel
 
 /// A registered series' slot in a ``DetectorBank``: resolve the key once, then feed samples by handle
 /// so the per-sample path does no hashing.
@@ -22,7 +10,8 @@ public struct SeriesHandle: Hashable, Sendable {
 /// The detectors of every watched series, plus the side channels that inform them: limit
 /// metrics (`process_max_fds`, `container_spec_memory_limit_bytes`) feed the exhaustion
 /// projection, and a change of `process_start_time_seconds` starts a new segment. A limit or
-/// start time applies to the series with exactly the same labels (apart from the name).
+/// start time applies to the series with exactly the same labels (apart from the name): the
+/// canonical label set of ``SeriesKey``, compared as it is.
 ///
 /// Used by `soak analyze` to replay a file and by the daemon to replay stored history on
 /// restart and then follow live scrapes — the same code path, so both see the same alerts.
@@ -40,8 +29,8 @@ public struct DetectorBank: Sendable {
 
     private enum Role: Sendable {
         case detector(Int)
-        case limit(identity: [String: String], metric: String)
-        case startTime(identity: [String: String])
+        case limit(identity: [Label], metric: String)
+        case startTime(identity: [Label])
         case ignored
     }
 
@@ -51,9 +40,9 @@ public struct DetectorBank: Sendable {
     public private(set) var watchedKeys: [SeriesKey] = []
     private var detectors: [SeriesDetector] = []
     private var segmentHistory: [[SegmentSummary]] = []
-    private var membersByIdentity: [[String: String]: [Int]] = [:]
-    private var startTimes: [[String: String]: Double] = [:]
-    private var limits: [[String: String]: [String: Double]] = [:]
+    private var membersByIdentity: [[Label]: [Int]] = [:]
+    private var startTimes: [[Label]: Double] = [:]
+    private var limits: [[Label]: [String: Double]] = [:]
 
     /// An empty bank; detectors are created as series are registered with ``handle(for:)``.
     public init(configuration: DetectorConfiguration = .init(), classifier: ResourceClassifier = .init(),
@@ -69,14 +58,14 @@ public struct DetectorBank: Sendable {
         if let known = handles[key] { return known }
         let handle = SeriesHandle(index: roles.count)
         handles[key] = handle
-        if key.name == Self.startTimeMetric {
+        if key.metric == Self.startTimeMetric {
             roles.append(.startTime(identity: key.labels))
-        } else if classifier.isLimitMetric(key.name) && classifier.kind(of: key.name) == nil {
-            roles.append(.limit(identity: key.labels, metric: key.name))
-        } else if let kind = classifier.kind(of: key.name) ?? (watchesUnclassified ? .other : nil) {
+        } else if classifier.isLimitMetric(key.metric) && classifier.kind(of: key.metric) == nil {
+            roles.append(.limit(identity: key.labels, metric: key.metric))
+        } else if let kind = classifier.kind(of: key.metric) ?? (watchesUnclassified ? .other : nil) {
             let index = detectors.count
             var detector = SeriesDetector(configuration: configuration, resource: kind)
-            if let limitName = classifier.limitMetric(for: key.name) {
+            if let limitName = classifier.limitMetric(for: key.metric) {
                 detector.limit = limits[key.labels]?[limitName]
             }
             detectors.append(detector)
@@ -109,7 +98,7 @@ public struct DetectorBank: Sendable {
             guard value.isFinite, value > 0 else { return nil }
             limits[identity, default: [:]][metric] = value
             for index in membersByIdentity[identity] ?? []
-            where classifier.limitMetric(for: watchedKeys[index].name) == metric {
+            where classifier.limitMetric(for: watchedKeys[index].metric) == metric {
                 detectors[index].limit = value
             }
             return nil
@@ -125,9 +114,9 @@ public struct DetectorBank: Sendable {
         }
     }
 
-    /// Starts a new segment for every watched series with these labels: a new version was
-    /// rolled out. Trends of different versions are then summarised separately.
-    public mutating func beginVersion(_ version: String, forLabels labels: [String: String]) {
+    /// Starts a new segment for every watched series with these labels (canonical, as
+    /// ``SeriesKey/labels``): a new version was rolled out. Trends of different versions are then summarised separately.
+    public mutating func beginVersion(_ version: String, forLabels labels: [Label]) {
         for index in membersByIdentity[labels] ?? [] {
             if let closed = detectors[index].beginSegment(reason: .versionChange, version: version) {
                 archive(closed, of: index)

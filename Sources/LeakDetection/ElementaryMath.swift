@@ -1,6 +1,7 @@
-/// Elementary functions for `LeakDetection`, which imports nothing (not even Glibc/Darwin) so it
-/// builds identically everywhere. Accurate to a few ulp over the ranges the detector and the
-/// synthetic corpus use; none of them is on the per-sample path.
+/// Elementary functions for `LeakDetection`, which imports only the `SoakModel` vocabulary (not
+/// even Foundation or Glibc/Darwin) so it builds identically everywhere. Accurate to a few ulp
+/// over the ranges the detector and the synthetic corpus use; none of them is on the per-sample
+/// path.
 package enum ElementaryMath {
     package static let ln2 = 0.693_147_180_559_945_309_417_232_121_458
     package static let twoPi = 6.283_185_307_179_586_476_925_286_766_559

@@ -1,3 +1,5 @@
+import SoakModel
+
 /// The streaming leak detector of one series: feed it every sample in time order with
 /// ``observe(timestampMs:value:)``; it answers with an event when something changed.
 ///

@@ -1,3 +1,5 @@
+import SoakModel
+
 /// A parse failure: where (1-based line and byte column) and why.
 ///
 /// Its `description` reads like a compiler diagnostic, `line 812:23: expected '=' after label

@@ -1,3 +1,5 @@
+import SoakModel
+
 /// Counts what an exposition holds, per metric type, and notes the naming problems
 /// `promtool check metrics` would point out. It is the visitor behind `soak lint`.
 public struct ExpositionSummary: ExpositionVisitor {
@@ -17,7 +19,7 @@ public struct ExpositionSummary: ExpositionVisitor {
 
     public private(set) var countsByType: [MetricType: Counts] = [:]
     public private(set) var hints: [Hint] = []
-    private var seriesSeen = Set<SeriesKey>()
+    private var seriesSeen = Set<SeenSeries>()
     private var scratch: [UInt8] = []
 
     public init() {}
@@ -61,12 +63,13 @@ public struct ExpositionSummary: ExpositionVisitor {
             pairs.append(scratch)
         }
         pairs.sort { $0.lexicographicallyPrecedes($1) }
-        if seriesSeen.insert(SeriesKey(name: Array(sample.nameBytes), labels: pairs)).inserted {
+        if seriesSeen.insert(SeenSeries(name: Array(sample.nameBytes), labels: pairs)).inserted {
             countsByType[sample.familyType, default: Counts()].series += 1
         }
     }
 
-    private struct SeriesKey: Hashable {
+    /// A series as the summary counts it: raw name and sorted raw label pairs (no copy to `SeriesKey`).
+    private struct SeenSeries: Hashable {
         var name: [UInt8]
         var labels: [[UInt8]]
     }

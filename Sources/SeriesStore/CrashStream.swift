@@ -1,3 +1,5 @@
+import SoakModel
+
 /// The deterministic sample stream of the crash test, shared by the killed child process and the
 /// test that checks what survived. SPI (`@_spi(CrashTest) import SeriesStore`), not store API.
 @_spi(CrashTest)
@@ -15,7 +17,7 @@ public enum CrashStream {
     public static let startMs: Int64 = 1_700_000_000_000
 
     public static func key(_ series: Int) -> SeriesKey {
-        SeriesKey(metric: "crash_stream", labels: [SeriesLabel("series", String(series))])
+        SeriesKey(metric: "crash_stream", labels: [Label("series", String(series))])
     }
 
     /// 15-s spacing with a few milliseconds of deterministic jitter (always increasing).

@@ -1,3 +1,5 @@
+import SoakModel
+
 /// A chunk that is full or whose window ended, waiting for the next flush to be written.
 struct SealedChunk: Sendable {
     let startMs: Int64

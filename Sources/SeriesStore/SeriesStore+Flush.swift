@@ -1,3 +1,5 @@
+import SoakModel
+
 /// The statements one flush runs inside its transaction.
 extension SeriesStore {
     func writeUnstoredSeries() throws(StoreError) {

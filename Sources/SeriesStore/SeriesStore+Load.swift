@@ -1,3 +1,5 @@
+import SoakModel
+
 /// Opening: series, open chunks and metadata back into memory.
 extension SeriesStore {
     /// Reads series, open chunks and metadata back into memory.

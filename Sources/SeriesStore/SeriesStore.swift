@@ -1,3 +1,4 @@
+import SoakModel
 import CSQLite
 #if canImport(Glibc)
 import Glibc
@@ -17,7 +18,7 @@ import Darwin
 /// ```swift
 /// let store = try SeriesStore(path: "soak.db")
 /// let rss = try store.seriesID(for: SeriesKey(metric: "process_resident_memory_bytes",
-///                                             labels: [SeriesLabel("job", "etcd")]))
+///                                             labels: [Label("job", "etcd")]))
 /// _ = store.append(rss, timestampMs: 1_700_000_000_000, value: 1.5e8)
 /// try store.flushIfDue()
 /// let recent = try store.samples(of: rss, fromMs: 1_699_990_000_000)
@@ -29,7 +30,7 @@ import Darwin
 public final class SeriesStore {
     public let path: String
     public let configuration: StoreConfiguration
-    let database: Database
+    package let database: Database
     /// Held from open to close by a writable store: one writer per file.
     private let writerLock: WriterLock?
 
@@ -173,7 +174,7 @@ public final class SeriesStore {
 
     /// Appends one sample by name and labels (a hash lookup more than `append(_:timestampMs:value:)`).
     @discardableResult
-    public func append(metric: String, labels: [SeriesLabel], timestampMs: Int64, value: Double) throws(StoreError) -> AppendOutcome {
+    public func append(metric: String, labels: [Label], timestampMs: Int64, value: Double) throws(StoreError) -> AppendOutcome {
         append(try seriesID(for: SeriesKey(metric: metric, labels: labels)), timestampMs: timestampMs, value: value)
     }
 

@@ -1,3 +1,4 @@
+import SoakModel
 import ArgumentParser
 import Foundation
 import LeakDetection
@@ -113,9 +114,7 @@ struct Replay {
             if let handle = lastHandle, sample.name == lastKeyName, sample.labels == lastLabels {
                 handles.append(handle)
             } else {
-                var labels: [String: String] = [:]
-                for label in sample.labels { labels[label.name] = label.value }
-                let handle = bank.handle(for: SeriesKey(name: sample.name, labels: labels))
+                let handle = bank.handle(for: SeriesKey(metric: sample.name, labels: sample.labels))
                 handles.append(handle)
                 lastHandle = handle
                 lastKeyName = sample.name
@@ -149,8 +148,8 @@ struct Replay {
         (0..<bank.watchedCount).map { index in
             let detector = bank.detector(index)
             let key = bank.watchedKeys[index]
-            var labels = key.labels
-            labels["__name__"] = key.name
+            var labels = Dictionary(key.labels.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
+            labels["__name__"] = key.metric
             // The JSON contract knows ok/suspect/leak: a resolved leak is ok again.
             let verdict = detector.verdict == .resolved ? LeakVerdict.ok : detector.verdict
             let assessment = detector.currentAssessment()

@@ -1,3 +1,5 @@
+import ConfigSupport
+import HTTPClient
 import ArgumentParser
 import MetricsScrape
 import SoakDaemon
@@ -26,9 +28,9 @@ struct CheckConfigCommand: ParsableCommand {
     var skipFileChecks = false
 
     func run() throws {
-        let config: SoakConfig
+        let config: MonitorConfigFile
         do {
-            config = try SoakConfig.load(path: file, checkFiles: !skipFileChecks)
+            config = try MonitorConfigFile.load(path: file, checkFiles: !skipFileChecks)
         } catch {
             for problem in error.problems { print(problem.description) }
             print("\(file): \(error.problems.count) problem\(error.problems.count == 1 ? "" : "s")")
@@ -45,9 +47,9 @@ struct CheckConfigCommand: ParsableCommand {
         print(Self.summary(of: config))
     }
 
-    static func summary(of config: SoakConfig) -> String {
-        var lines = ["\(config.file): valid, \(config.scrapeConfigs.count) job\(config.scrapeConfigs.count == 1 ? "" : "s")"]
-        for job in config.scrapeConfigs {
+    static func summary(of config: MonitorConfigFile) -> String {
+        var lines = ["\(config.file): valid, \(config.scrape.scrapeConfigs.count) job\(config.scrape.scrapeConfigs.count == 1 ? "" : "s")"]
+        for job in config.scrape.scrapeConfigs {
             let staticTargets = job.targets(from: job.staticConfigs.flatMap { group in
                 group.targets.map { address -> LabelSet in
                     var set = LabelSet(group.labels)

@@ -1,3 +1,4 @@
+import SoakDemo
 import ArgumentParser
 import Foundation
 import Logging

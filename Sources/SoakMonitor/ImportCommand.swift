@@ -1,3 +1,4 @@
+import SoakModel
 import ArgumentParser
 import Foundation
 import MetricsScrape
@@ -61,7 +62,7 @@ struct ImportCommand: ParsableCommand {
                 id = previous.id
             } else {
                 id = try store.seriesID(for: SeriesKey(metric: sample.name,
-                                                       labels: sample.labels.map { SeriesLabel($0.name, $0.value) }))
+                                                       labels: sample.labels.map { Label($0.name, $0.value) }))
                 previous = (sample.name, sample.labels, id)
             }
             store.append(id, timestampMs: timestampMs, value: sample.value)

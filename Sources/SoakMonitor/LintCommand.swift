@@ -1,3 +1,4 @@
+import SoakModel
 import ArgumentParser
 import Foundation
 import MetricsScrape

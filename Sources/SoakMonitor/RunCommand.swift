@@ -1,3 +1,4 @@
+import ConfigSupport
 import ArgumentParser
 import Foundation
 import Logging
@@ -42,7 +43,7 @@ struct RunCommand: AsyncParsableCommand {
         let logger = Logger(label: "soak.run")
         let configuration: MonitorConfiguration
         do {
-            configuration = try MonitorConfiguration(SoakConfig.load(path: config))
+            configuration = try MonitorConfiguration(MonitorConfigFile.load(path: config))
         } catch let error as ConfigError {
             for problem in error.problems { FileHandle.standardError.write(Data((problem.description + "\n").utf8)) }
             throw ExitCode(1)

@@ -1,3 +1,4 @@
+import SoakModel
 import XCTest
 @testable import LeakDetection
 import LeakEvaluation
@@ -7,21 +8,21 @@ final class BankAndCorpusTests: XCTestCase {
 
     func testBankClassifiesByNameAndIgnoresUnknownMetrics() {
         var bank = DetectorBank()
-        let labels = ["instance": "a"]
-        let fds = bank.handle(for: SeriesKey(name: "process_open_fds", labels: labels))
-        let other = bank.handle(for: SeriesKey(name: "http_requests_total", labels: labels))
+        let labels = [Label("instance", "a")]
+        let fds = bank.handle(for: SeriesKey(metric: "process_open_fds", labels: labels))
+        let other = bank.handle(for: SeriesKey(metric: "http_requests_total", labels: labels))
         XCTAssertEqual(bank.watchedCount, 1)
         XCTAssertEqual(bank.detector(0).resource, .fileDescriptors)
         XCTAssertNil(bank.observe(other, timestampMs: startMs, value: 1))
         XCTAssertNotNil(bank.observe(fds, timestampMs: startMs, value: 1))
-        XCTAssertEqual(bank.handle(for: SeriesKey(name: "process_open_fds", labels: labels)), fds)
+        XCTAssertEqual(bank.handle(for: SeriesKey(metric: "process_open_fds", labels: labels)), fds)
     }
 
     func testBankAppliesTheLimitWithTheSameLabels() {
         var bank = DetectorBank()
-        let fds = bank.handle(for: SeriesKey(name: "process_open_fds", labels: ["instance": "a"]))
-        let limit = bank.handle(for: SeriesKey(name: "process_max_fds", labels: ["instance": "a"]))
-        let otherLimit = bank.handle(for: SeriesKey(name: "process_max_fds", labels: ["instance": "b"]))
+        let fds = bank.handle(for: SeriesKey(metric: "process_open_fds", labels: [Label("instance", "a")]))
+        let limit = bank.handle(for: SeriesKey(metric: "process_max_fds", labels: [Label("instance", "a")]))
+        let otherLimit = bank.handle(for: SeriesKey(metric: "process_max_fds", labels: [Label("instance", "b")]))
         _ = bank.observe(fds, timestampMs: startMs, value: 10)
         _ = bank.observe(otherLimit, timestampMs: startMs, value: 99)
         XCTAssertNil(bank.detector(0).limit)
@@ -31,9 +32,9 @@ final class BankAndCorpusTests: XCTestCase {
 
     func testBankStartsASegmentWhenTheProcessStartTimeChanges() {
         var bank = DetectorBank()
-        let labels = ["instance": "a"]
-        let memory = bank.handle(for: SeriesKey(name: "go_memstats_heap_inuse_bytes", labels: labels))
-        let started = bank.handle(for: SeriesKey(name: DetectorBank.startTimeMetric, labels: labels))
+        let labels = [Label("instance", "a")]
+        let memory = bank.handle(for: SeriesKey(metric: "go_memstats_heap_inuse_bytes", labels: labels))
+        let started = bank.handle(for: SeriesKey(metric: DetectorBank.startTimeMetric, labels: labels))
         var reasons: [SegmentBreak] = []
         for i in 0..<20 {
             let timestampMs = startMs + Int64(i) * 30_000

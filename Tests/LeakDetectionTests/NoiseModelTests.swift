@@ -1,3 +1,4 @@
+import SoakModel
 import XCTest
 @testable import LeakDetection
 import LeakEvaluation

@@ -1,3 +1,5 @@
+import ConfigSupport
+import SoakModel
 import XCTest
 @testable import MetricsScrape
 
@@ -120,16 +122,6 @@ final class ConfigTests: XCTestCase {
                                                            "https://node-1:10250/metrics/cadvisor"])
         XCTAssertEqual(config.staticTargets()[0].instance, "10.0.0.10:10259")
         XCTAssertTrue(config.staticTargets()[0].tls.insecureSkipVerify)
-    }
-
-    func testExampleConfigIsValid() throws {
-        let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("examples/soak.yml").path
-        let config = try SoakConfig.load(path: example, checkFiles: false)
-        XCTAssertEqual(config.scrapeConfigs.map(\.jobName), ["kube-apiserver", "kubelet", "cadvisor", "etcd", "kube-scheduler",
-                                                             "kube-controller-manager", "kube-proxy", "coredns", "loadgen"])
-        XCTAssertEqual(config.scrapeConfigs[3].kubernetesSDConfigs.first?.labelSelector, "component=etcd")
-        XCTAssertEqual(config.staticTargets().map(\.url), ["http://10.20.0.5:9100/metrics"])
     }
 
     func testDurationsFollowPrometheusSyntax() {

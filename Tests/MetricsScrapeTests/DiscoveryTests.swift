@@ -1,3 +1,4 @@
+import SoakModel
 import Foundation
 import Logging
 import XCTest

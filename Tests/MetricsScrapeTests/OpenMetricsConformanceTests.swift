@@ -1,3 +1,4 @@
+import SoakModel
 import Foundation
 import XCTest
 @testable import MetricsScrape

@@ -1,10 +1,12 @@
+import HTTPClient
+import SoakModel
 import Foundation
 import XCTest
 @testable import MetricsScrape
 
 /// The periodic scraper: schedules, connection reuse, token rotation, and carrying on past failures.
 final class PeriodicScraperTests: XCTestCase {
-    private func target(_ url: String, interval: Double, authorization: ScrapeAuthorization = .none) -> ScrapeTarget {
+    private func target(_ url: String, interval: Double, authorization: HTTPAuthorization = .none) -> ScrapeTarget {
         ScrapeTarget(url: url, labels: [Label("job", "periodic"), Label("instance", url)], intervalSeconds: interval,
                      timeoutSeconds: interval, authorization: authorization)
     }

@@ -1,3 +1,5 @@
+import HTTPClient
+import SoakModel
 import Foundation
 import Logging
 import XCTest

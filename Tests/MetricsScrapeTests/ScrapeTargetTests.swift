@@ -1,3 +1,5 @@
+import HTTPClient
+import SoakModel
 import XCTest
 @testable import MetricsScrape
 

@@ -1,3 +1,5 @@
+import HTTPClient
+import SoakModel
 import Foundation
 import XCTest
 @testable import MetricsScrape
@@ -17,7 +19,7 @@ final class ScraperFaultTests: XCTestCase {
         """
 
     private func target(_ url: String, timeout: Double = 5, limit: Int = ScrapeTarget.defaultBodyLimitBytes,
-                        authorization: ScrapeAuthorization = .none, followRedirects: Bool = true,
+                        authorization: HTTPAuthorization = .none, followRedirects: Bool = true,
                         interval: Double = 10, keepAll: Bool = true) -> ScrapeTarget {
         ScrapeTarget(url: url, labels: [Label("job", "fault"), Label("instance", "test")], intervalSeconds: interval,
                      timeoutSeconds: timeout, bodyLimitBytes: limit, authorization: authorization,

@@ -1,3 +1,4 @@
+import SoakModel
 import Foundation
 import XCTest
 @testable import SeriesStore
@@ -174,7 +175,7 @@ final class FaultTests: XCTestCase {
         var rng = SeededGenerator(seed: 11)
         var expected: [SeriesKey: [Double]] = [:]
         for series in 0..<200 {
-            let key = SeriesKey(metric: "m", labels: [SeriesLabel("n", "\(series)")])
+            let key = SeriesKey(metric: "m", labels: [Label("n", "\(series)")])
             let values = (0..<40).map { _ in Double(bitPattern: rng.next()) }
             expected[key] = values
             for (step, value) in values.enumerated() { try store.append(metric: key.metric, labels: key.labels, timestampMs: Int64(step), value: value) }

@@ -1,3 +1,4 @@
+import SoakModel
 import Foundation
 import XCTest
 @testable import SeriesStore
@@ -20,15 +21,15 @@ final class ImportExportTests: XCTestCase {
             let n = Double(index)
             try store.append(metric: "lat_sum", labels: [], timestampMs: time, value: 0.5 + n)
             try store.append(metric: "lat_count", labels: [], timestampMs: time, value: 2 + n)
-            try store.append(metric: "lat_bucket", labels: [SeriesLabel("le", "+Inf")], timestampMs: time, value: 2 + n)
-            try store.append(metric: "lat_bucket", labels: [SeriesLabel("le", "10")], timestampMs: time, value: 2)
-            try store.append(metric: "lat_bucket", labels: [SeriesLabel("le", "2.5")], timestampMs: time, value: 1)
+            try store.append(metric: "lat_bucket", labels: [Label("le", "+Inf")], timestampMs: time, value: 2 + n)
+            try store.append(metric: "lat_bucket", labels: [Label("le", "10")], timestampMs: time, value: 2)
+            try store.append(metric: "lat_bucket", labels: [Label("le", "2.5")], timestampMs: time, value: 1)
         }
-        try store.append(metric: "up", labels: [SeriesLabel("pod", "a\"b\\c\nd")], timestampMs: -1_500, value: -0.0)
-        try store.append(metric: "up", labels: [SeriesLabel("pod", "a\"b\\c\nd")], timestampMs: 7, value: .nan)
-        try store.append(metric: "up", labels: [SeriesLabel("pod", "a\"b\\c\nd")], timestampMs: 8,
+        try store.append(metric: "up", labels: [Label("pod", "a\"b\\c\nd")], timestampMs: -1_500, value: -0.0)
+        try store.append(metric: "up", labels: [Label("pod", "a\"b\\c\nd")], timestampMs: 7, value: .nan)
+        try store.append(metric: "up", labels: [Label("pod", "a\"b\\c\nd")], timestampMs: 8,
                          value: Double(bitPattern: staleMarkerBits))
-        try store.append(metric: "up", labels: [SeriesLabel("pod", "a\"b\\c\nd")], timestampMs: 9, value: -.infinity)
+        try store.append(metric: "up", labels: [Label("pod", "a\"b\\c\nd")], timestampMs: 9, value: -.infinity)
         XCTAssertEqual(try exportText(store), """
             # TYPE lat histogram
             # UNIT lat seconds
@@ -86,7 +87,7 @@ final class ImportExportTests: XCTestCase {
             store.setMetricFamily(StoredMetricFamily(name: "requests", type: "counter", help: "Requests."))
             for series in 0..<30 {
                 let metric = series < 10 ? "requests_total" : "value_\(series % 3)"
-                let key = SeriesKey(metric: metric, labels: [SeriesLabel("n", "\(series)"), SeriesLabel("q", "x\"y")])
+                let key = SeriesKey(metric: metric, labels: [Label("n", "\(series)"), Label("q", "x\"y")])
                 var time = 1_600_000_000_000 + Int64(rng.next() % 1_000_000)
                 var times: [Int64] = []
                 var values: [Double] = []
@@ -162,8 +163,8 @@ final class ImportExportTests: XCTestCase {
             var rng = SeededGenerator(seed: 1)
             for step in 0..<500 {
                 let time = 1_700_000_000_000 + Int64(step) * 15_000 + Int64(rng.next() % 7)
-                try store.append(metric: "requests_total", labels: [SeriesLabel("code", "200")], timestampMs: time, value: Double(step * 3))
-                try store.append(metric: "rss", labels: [SeriesLabel("pod", "p\"q")], timestampMs: time, value: Double(rng.next() % 100_000) * 4096)
+                try store.append(metric: "requests_total", labels: [Label("code", "200")], timestampMs: time, value: Double(step * 3))
+                try store.append(metric: "rss", labels: [Label("pod", "p\"q")], timestampMs: time, value: Double(rng.next() % 100_000) * 4096)
             }
             try store.close()
         }

@@ -1,3 +1,4 @@
+import SoakModel
 import XCTest
 @testable import SeriesStore
 
@@ -8,7 +9,7 @@ final class RetentionAndRollupTests: XCTestCase {
 
     /// A day of 15-s samples of value = minute of the day, in one series.
     private func fillDay(_ store: SeriesStore) throws -> SeriesID {
-        let id = try store.seriesID(for: SeriesKey(metric: "m", labels: [SeriesLabel("job", "x")]))
+        let id = try store.seriesID(for: SeriesKey(metric: "m", labels: [Label("job", "x")]))
         for step in 0..<(24 * 240) {
             let time = t0 + Int64(step) * 15_000
             store.append(id, timestampMs: time, value: Double(step / 4))
@@ -158,7 +159,7 @@ final class RollupSplitAndFlushTests: XCTestCase {
         let store = try SeriesStore(path: dir.path("each.db"))
         for series in 0..<5 {
             for step in 0..<100 {
-                try store.append(metric: "m", labels: [SeriesLabel("n", "\(series)")],
+                try store.append(metric: "m", labels: [Label("n", "\(series)")],
                                  timestampMs: t0 + Int64(step) * 15_000, value: Double(series * 1000 + step))
             }
         }

@@ -1,3 +1,4 @@
+import SoakModel
 import CSQLite
 import XCTest
 @testable import SeriesStore
@@ -9,7 +10,7 @@ final class SeriesStoreTests: XCTestCase {
     func testSamplesAreQueryableBeforeAndAfterFlushAndReopen() throws {
         let dir = ScratchDirectory()
         defer { dir.remove() }
-        let key = SeriesKey(metric: "process_resident_memory_bytes", labels: [SeriesLabel("pod", "etcd-0"), SeriesLabel("job", "etcd")])
+        let key = SeriesKey(metric: "process_resident_memory_bytes", labels: [Label("pod", "etcd-0"), Label("job", "etcd")])
         let times = (0..<1_000).map { t0 + Int64($0) * 15_000 }
         let values = (0..<1_000).map { Double(100_000 + $0 % 37) * 4096 }
         do {
@@ -107,7 +108,7 @@ final class SeriesStoreTests: XCTestCase {
         do {
             let store = try SeriesStore(path: dir.path("l.db"))
             for (index, value) in nasty.enumerated() {
-                let key = SeriesKey(metric: "m", labels: [SeriesLabel("v", value), SeriesLabel("we=ird,name", "1")])
+                let key = SeriesKey(metric: "m", labels: [Label("v", value), Label("we=ird,name", "1")])
                 keys.append(key)
                 try store.append(metric: key.metric, labels: key.labels, timestampMs: Int64(index), value: Double(index))
             }
@@ -125,8 +126,8 @@ final class SeriesStoreTests: XCTestCase {
         let dir = ScratchDirectory()
         defer { dir.remove() }
         let store = try SeriesStore(path: dir.path("k.db"))
-        let a = try store.seriesID(for: SeriesKey(metric: "m", labels: [SeriesLabel("b", "2"), SeriesLabel("a", "1")]))
-        let b = try store.seriesID(for: SeriesKey(metric: "m", labels: [SeriesLabel("a", "1"), SeriesLabel("c", ""), SeriesLabel("b", "2")]))
+        let a = try store.seriesID(for: SeriesKey(metric: "m", labels: [Label("b", "2"), Label("a", "1")]))
+        let b = try store.seriesID(for: SeriesKey(metric: "m", labels: [Label("a", "1"), Label("c", ""), Label("b", "2")]))
         XCTAssertEqual(a, b)
         XCTAssertEqual(store.seriesCount, 1)
     }
@@ -136,10 +137,10 @@ final class SeriesStoreTests: XCTestCase {
         defer { dir.remove() }
         let store = try SeriesStore(path: dir.path("s.db"))
         let keys = [
-            SeriesKey(metric: "go_goroutines", labels: [SeriesLabel("job", "etcd"), SeriesLabel("pod", "etcd-0")]),
-            SeriesKey(metric: "go_goroutines", labels: [SeriesLabel("job", "etcd"), SeriesLabel("pod", "etcd-1")]),
-            SeriesKey(metric: "go_goroutines", labels: [SeriesLabel("job", "apiserver")]),
-            SeriesKey(metric: "process_open_fds", labels: [SeriesLabel("job", "etcd")]),
+            SeriesKey(metric: "go_goroutines", labels: [Label("job", "etcd"), Label("pod", "etcd-0")]),
+            SeriesKey(metric: "go_goroutines", labels: [Label("job", "etcd"), Label("pod", "etcd-1")]),
+            SeriesKey(metric: "go_goroutines", labels: [Label("job", "apiserver")]),
+            SeriesKey(metric: "process_open_fds", labels: [Label("job", "etcd")]),
         ]
         for key in keys { _ = try store.seriesID(for: key) }
         func select(_ text: String) throws -> [SeriesKey] { store.series(matching: try SeriesSelector(parsing: text)).map(\.key) }

@@ -1,3 +1,4 @@
+import SoakModel
 import XCTest
 @testable import SeriesStore
 
@@ -12,7 +13,7 @@ final class StoreModelTests: XCTestCase {
         config.maxSamplesPerChunk = 9
         let path = dir.path("model.db")
         var store: SeriesStore? = try SeriesStore(path: path, configuration: config)
-        let keys = (0..<6).map { SeriesKey(metric: "m\($0 % 2)", labels: [SeriesLabel("k", "\($0)")]) }
+        let keys = (0..<6).map { SeriesKey(metric: "m\($0 % 2)", labels: [Label("k", "\($0)")]) }
         var model: [SeriesKey: [(Int64, UInt64)]] = [:]
         var expectedStats = IngestStats()
         var clock: Int64 = 1_700_000_000_000

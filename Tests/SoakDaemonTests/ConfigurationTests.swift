@@ -3,14 +3,19 @@ import XCTest
 @testable import SoakDaemon
 
 final class ConfigurationTests: XCTestCase {
-    func testAlertingSectionDecodesWithDefaults() throws {
-        let json = """
-        {"external_url": "http://soak:9847", "terminal": true,
-         "alertmanagers": [{"url": "http://am:9093", "bearer_token_file": "/t"}],
-         "webhooks": [{"name": "ops", "url": "https://hooks.test/x", "secret_file": "/s"}],
-         "exec": [{"command": ["/bin/true"], "timeout_seconds": 5}]}
+    func testAlertingSectionReadsWithDefaults() throws {
+        // The one reader of `alerting:` (MonitorConfigFile), not a second Codable model.
+        let yaml = """
+        scrape_configs: [{job_name: a, static_configs: [{targets: ["127.0.0.1:1"]}]}]
+        alerting:
+          external_url: http://soak:9847
+          terminal: true
+          alertmanagers: [{url: "http://am:9093", bearer_token_file: /t}]
+          webhooks: [{name: ops, url: "https://hooks.test/x", secret_file: /s}]
+          exec: [{command: ["/bin/true"], timeout_seconds: 5}]
         """
-        let config = try JSONDecoder().decode(AlertingConfiguration.self, from: Data(json.utf8))
+        let config = try MonitorConfigFile.parse(yaml: yaml, file: "soak.yml", checkFiles: false).alerting
+        XCTAssertEqual(config.externalURL, "http://soak:9847")
         XCTAssertEqual(config.criticalHorizonHours, 24)
         XCTAssertEqual(config.alertmanagers[0].resendIntervalSeconds, 60)
         XCTAssertEqual(config.alertmanagers[0].timeoutSeconds, 10)

@@ -1,3 +1,4 @@
+import SoakModel
 import Foundation
 import MetricsScrape
 import XCTest
@@ -55,10 +56,10 @@ final class HTTPExpositionTests: XCTestCase {
     }
 
     func testResolvedFindingReadsZeroOnTheStateGauge() {
-        XCTAssertEqual(FindingState.ok.gaugeValue, 0)
-        XCTAssertEqual(FindingState.suspect.gaugeValue, 1)
-        XCTAssertEqual(FindingState.leak.gaugeValue, 2)
-        XCTAssertEqual(FindingState.resolved.gaugeValue, 0)
+        XCTAssertEqual(LeakVerdict.ok.gaugeValue, 0)
+        XCTAssertEqual(LeakVerdict.suspect.gaugeValue, 1)
+        XCTAssertEqual(LeakVerdict.leak.gaugeValue, 2)
+        XCTAssertEqual(LeakVerdict.resolved.gaugeValue, 0)
     }
 
     func testHelpIsAddedToCataloguedRegistryFamiliesOnly() {

@@ -25,7 +25,7 @@ final class MonitorAlertmanagerTests: XCTestCase {
                                      timeout_seconds: 2
                                      resend_interval_seconds: 5
                                """)
-        let configuration = try MonitorConfiguration(SoakConfig.parse(yaml: yaml, file: "test.yml"))
+        let configuration = try MonitorConfiguration(MonitorConfigFile.parse(yaml: yaml, file: "test.yml"))
         let log = CapturedLog()
         let runtime = try await MonitorRuntime.open(configuration: configuration, logger: log.logger)
 
@@ -72,7 +72,7 @@ final class MonitorAlertmanagerTests: XCTestCase {
             XCTAssertEqual(findings.first?.version, "v1.31.2")
             let rows = try await runtime.database.allOutbox()
             XCTAssertEqual(Set(rows.map(\.dedupeKey)), [findings[0].dedupeKey])
-            XCTAssertTrue(rows.contains { $0.alertState == "resolved" && $0.state == "delivered" })
+            XCTAssertTrue(rows.contains { $0.alertState == .resolved && $0.state == .delivered })
             XCTAssertEqual(log.lines.filter { $0.text.contains("leak detected") }.count, 1, "a leak is logged once")
             let restarts = try await runtime.database.markers(kind: .restart)
             XCTAssertEqual(restarts.map(\.target), ["leaky/\(exporter.address)"])

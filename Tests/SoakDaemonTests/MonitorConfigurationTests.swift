@@ -1,3 +1,4 @@
+import ConfigSupport
 import Foundation
 import LeakDetection
 import MetricsScrape
@@ -58,7 +59,7 @@ final class MonitorConfigurationTests: XCTestCase {
         """
 
     func testEverySectionReachesTheDaemonSettings() throws {
-        let configuration = try MonitorConfiguration(SoakConfig.parse(yaml: Self.example, file: "soak.yml", checkFiles: false))
+        let configuration = try MonitorConfiguration(MonitorConfigFile.parse(yaml: Self.example, file: "soak.yml", checkFiles: false))
         XCTAssertEqual(configuration.databasePath, "/var/lib/soak/soak.db")
         XCTAssertEqual(configuration.store.flushIntervalSeconds, 5)
         XCTAssertEqual(configuration.store.rawRetentionMs, 30 * 86_400_000)
@@ -94,7 +95,7 @@ final class MonitorConfigurationTests: XCTestCase {
     }
 
     func testDefaultsWithoutTheDaemonSections() throws {
-        let configuration = try MonitorConfiguration(SoakConfig.parse(yaml: """
+        let configuration = try MonitorConfiguration(MonitorConfigFile.parse(yaml: """
             scrape_configs:
               - job_name: a
                 static_configs: [{targets: ["127.0.0.1:1"]}]
@@ -137,7 +138,7 @@ final class MonitorConfigurationTests: XCTestCase {
               profiles:
                 heap: http://elsewhere/debug/pprof/heap
             """
-        XCTAssertThrowsError(try SoakConfig.parse(yaml: yaml, file: "soak.yml")) { error in
+        XCTAssertThrowsError(try MonitorConfigFile.parse(yaml: yaml, file: "soak.yml")) { error in
             let lines = (error as? ConfigError)?.problems.map(\.description) ?? []
             XCTAssertEqual(lines, [
                 "soak.yml:5: storage.flush_intervall: unknown key",
@@ -152,5 +153,16 @@ final class MonitorConfigurationTests: XCTestCase {
                 "soak.yml:21: evidence.profiles: heap: \"http://elsewhere/debug/pprof/heap\" must be a path on the target's server, starting with /",
             ])
         }
+    }
+
+    func testExampleConfigIsValid() throws {
+        // The whole example (scrape and daemon sections) is read by the daemon's one reader.
+        let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("examples/soak.yml").path
+        let config = try MonitorConfigFile.load(path: example, checkFiles: false).scrape
+        XCTAssertEqual(config.scrapeConfigs.map(\.jobName), ["kube-apiserver", "kubelet", "cadvisor", "etcd", "kube-scheduler",
+                                                             "kube-controller-manager", "kube-proxy", "coredns", "loadgen"])
+        XCTAssertEqual(config.scrapeConfigs[3].kubernetesSDConfigs.first?.labelSelector, "component=etcd")
+        XCTAssertEqual(config.staticTargets().map(\.url), ["http://10.20.0.5:9100/metrics"])
     }
 }

@@ -1,3 +1,5 @@
+import MonitorState
+import HTTPClient
 import Foundation
 import SeriesStore
 import XCTest
@@ -40,7 +42,7 @@ final class MonitorCrashTests: XCTestCase {
         let (committedTimes, integrity) = try Self.upTimestamps(database: database, instance: exporter.address)
         XCTAssertEqual(integrity, "ok")
         XCTAssertGreaterThan(committedTimes.count, 20, "half-second scrapes for well over 10 s were committed")
-        let pendingAfterKill = try Self.outbox(database: database).filter { $0.state == "pending" }
+        let pendingAfterKill = try Self.outbox(database: database).filter { $0.state == .pending }
         XCTAssertEqual(pendingAfterKill.count, 1, "the refused firing waits in the outbox")
 
         // Second run: the receiver is back.
@@ -67,8 +69,8 @@ final class MonitorCrashTests: XCTestCase {
         XCTAssertEqual(Array(finalTimes.prefix(committedTimes.count)), committedTimes, "committed samples intact")
         XCTAssertGreaterThan(finalTimes.count, committedTimes.count + 10, "the second run appended after them")
         let rows = try Self.outbox(database: database)
-        XCTAssertTrue(rows.allSatisfy { $0.state != "pending" }, "the outbox drained: \(rows.map(\.state))")
-        XCTAssertEqual(rows.filter { $0.state == "delivered" }.count, 1)
+        XCTAssertTrue(rows.allSatisfy { $0.state != .pending }, "the outbox drained: \(rows.map(\.state))")
+        XCTAssertEqual(rows.filter { $0.state == .delivered }.count, 1)
         let store = try SeriesStore(path: database, configuration: Self.readOnly)
         XCTAssertEqual(try store.findings().count, 1, "one finding, not a second episode after the restart")
         let announcements = (first.logText + second.logText).components(separatedBy: "leak detected").count - 1

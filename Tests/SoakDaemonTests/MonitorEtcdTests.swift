@@ -1,3 +1,4 @@
+import HTTPClient
 import Foundation
 import MetricsScrape
 import XCTest
@@ -64,7 +65,7 @@ final class MonitorEtcdTests: XCTestCase {
         let yaml = monitorYAML(targets: ["127.0.0.1:\(metrics)"], job: "etcd",
                                databasePath: directory.appendingPathComponent("soak.db").path, scrapeInterval: "1s",
                                alerting: "  terminal: false", detection: "  preset: compressed")
-        let configuration = try MonitorConfiguration(SoakConfig.parse(yaml: yaml, file: "etcd.yml"))
+        let configuration = try MonitorConfiguration(MonitorConfigFile.parse(yaml: yaml, file: "etcd.yml"))
         let log = CapturedLog()
         let runtime = try await MonitorRuntime.open(configuration: configuration, logger: log.logger)
 

@@ -1,3 +1,4 @@
+import SoakModel
 import Foundation
 import MetricsScrape
 import SeriesStore
@@ -86,7 +87,7 @@ final class MonitorEvidenceTests: XCTestCase {
             \(evidence)
 
             """
-        let configuration = try MonitorConfiguration(SoakConfig.parse(yaml: yaml, file: "evidence.yml"))
+        let configuration = try MonitorConfiguration(MonitorConfigFile.parse(yaml: yaml, file: "evidence.yml"))
         return try await MonitorRuntime.open(configuration: configuration, logger: log.logger)
     }
 

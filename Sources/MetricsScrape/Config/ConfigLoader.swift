@@ -1,3 +1,6 @@
+import ConfigSupport
+import HTTPClient
+import SoakModel
 import Yams
 
 /// Reads a YAML configuration into a ``SoakConfig``, collecting every problem with its line
@@ -7,56 +10,33 @@ struct ConfigLoader {
     let checkFiles: Bool
     let log: ProblemLog
 
-    init(file: String, checkFiles: Bool) {
+    init(file: String, checkFiles: Bool, log: ProblemLog? = nil) {
         self.file = file
         self.checkFiles = checkFiles
-        self.log = ProblemLog(file: file)
+        self.log = log ?? ProblemLog(file: file)
     }
 
     func load(yaml: String) throws(ConfigError) -> SoakConfig {
-        let root: Node
-        do {
-            guard let node = try Yams.compose(yaml: yaml) else {
-                throw ConfigError(problems: [ConfigProblem(file: file, line: 0, path: "", message: "file is empty")])
-            }
-            root = node
-        } catch let error as ConfigError {
-            throw error
-        } catch let error as YamlError {
-            throw ConfigError(problems: [Self.problem(from: error, file: file)])
-        } catch {
-            throw ConfigError(problems: [ConfigProblem(file: file, line: 0, path: "", message: "\(error)")])
-        }
-        var config = readRoot(YAMLCursor(node: root, path: "", log: log))
-        keepDetectionMetrics(config.detection, in: &config)
+        let root = try YAMLDocument.root(yaml: yaml, log: log)
+        let config = readRoot(root, otherSections: []).config
         if !log.problems.isEmpty { throw ConfigError(problems: log.problems) }
         return config
     }
 
-    static func problem(from error: YamlError, file: String) -> ConfigProblem {
-        switch error {
-        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
-             .composer(_, let problem, let mark, _):
-            return ConfigProblem(file: file, line: mark.line, column: mark.column, path: "", message: "YAML syntax: \(problem)")
-        default:
-            return ConfigProblem(file: file, line: 0, path: "", message: "YAML: \(error)")
-        }
-    }
+    /// The top-level keys the scrape side owns.
+    static let scrapeKeys: Set<String> = ["global", "scrape_configs", "keep_all_metrics"]
 
-    private func readRoot(_ root: YAMLCursor) -> SoakConfig {
+    /// Reads the scrape side of the file and hands back the cursors of `otherSections` (the
+    /// daemon's), so each section is read once by the module that uses it.
+    func readRoot(_ root: YAMLCursor, otherSections: Set<String>) -> (config: SoakConfig, sections: [String: YAMLCursor]) {
         var config = SoakConfig(file: file)
-        guard let fields = root.mapping(allowed: ["global", "scrape_configs", "keep_all_metrics",
-                                                  "storage", "detection", "alerting", "evidence", "web"]) else { return config }
+        guard let fields = root.mapping(allowed: Self.scrapeKeys.union(otherSections)) else { return (config, [:]) }
+        let sections = fields.filter { otherSections.contains($0.key) }
         if let global = fields["global"] { config.global = readGlobal(global) }
-        if let storage = fields["storage"] { config.storage = readStorage(storage) }
-        if let detection = fields["detection"] { config.detection = readDetection(detection) }
-        if let alerting = fields["alerting"] { config.alerting = readAlerting(alerting) }
-        if let web = fields["web"] { config.web = readWeb(web) }
-        if let evidence = fields["evidence"] { config.evidence = readEvidence(evidence) }
         if let keepAll = fields["keep_all_metrics"]?.bool() { config.keepAllMetrics = keepAll }
         guard let jobs = fields["scrape_configs"]?.sequence() else {
             if fields["scrape_configs"] == nil { root.problem("scrape_configs: required (at least one job)") }
-            return config
+            return (config, sections)
         }
         var names: [String: Int] = [:]
         for jobCursor in jobs {
@@ -68,7 +48,7 @@ struct ConfigLoader {
             config.scrapeConfigs.append(job)
         }
         if jobs.isEmpty { fields["scrape_configs"]?.problem("at least one job is required") }
-        return config
+        return (config, sections)
     }
 
     private func readGlobal(_ cursor: YAMLCursor) -> GlobalConfig {
@@ -194,14 +174,10 @@ struct ConfigLoader {
     }
 
     /// A path to a file that must exist when files are checked; relative paths are kept as written.
-    func readFile(_ cursor: YAMLCursor) -> String? {
-        guard let path = cursor.nonEmptyString() else { return nil }
-        if checkFiles && !isReadableFile(path) { cursor.problem("file \(path) does not exist or is not readable") }
-        return path
-    }
+    func readFile(_ cursor: YAMLCursor) -> String? { cursor.file(checkFiles: checkFiles) }
 
-    private func readAuthorization(_ fields: [String: YAMLCursor]) -> ScrapeAuthorization {
-        var result: ScrapeAuthorization = .none
+    private func readAuthorization(_ fields: [String: YAMLCursor]) -> HTTPAuthorization {
+        var result: HTTPAuthorization = .none
         var sources: [YAMLCursor] = []
         if let cursor = fields["authorization"], let auth = cursor.mapping(allowed: ["type", "credentials_file"],
                                                                          secretKeys: ["credentials": "credentials_file"]) {

@@ -1,3 +1,5 @@
+import SoakModel
+
 /// Where the standard components of a kubeadm-style cluster serve `/metrics`, so a job can say
 /// `preset: kubelet` instead of repeating scheme, port, path and discovery selectors.
 ///

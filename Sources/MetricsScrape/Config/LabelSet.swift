@@ -1,3 +1,5 @@
+import SoakModel
+
 /// A mutable set of labels, unique by name, as relabeling sees a series or a target.
 /// An empty value means "absent", as in Prometheus: setting a label to "" removes it.
 public struct LabelSet: Sendable, Hashable {
@@ -24,9 +26,6 @@ public struct LabelSet: Sendable, Hashable {
     /// Labels sorted by name.
     public var sorted: [Label] { labels.sorted() }
 
-    /// Prometheus' label-name rule: `[a-zA-Z_][a-zA-Z0-9_]*`.
-    public static func isValidName(_ name: String) -> Bool {
-        guard let first = name.utf8.first, !(first >= 0x30 && first <= 0x39) else { return false }
-        return name.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5a) || ($0 >= 0x61 && $0 <= 0x7a) || $0 == 0x5f }
-    }
+    /// Prometheus' label-name rule (``Label/isValidName(_:)``).
+    public static func isValidName(_ name: String) -> Bool { Label.isValidName(name) }
 }

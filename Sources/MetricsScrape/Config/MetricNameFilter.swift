@@ -1,3 +1,5 @@
+import SoakModel
+
 /// Which metric names a job keeps before anything else is done with a scrape.
 ///
 /// Leak detection needs a few dozen series per component (memory, file descriptors, goroutines,

@@ -1,3 +1,5 @@
+import SoakModel
+
 /// What happens to each scraped sample before it leaves the scraper: the name filter
 /// (default keep-list), target labels attached, then `metric_relabel_configs` in order.
 public struct MetricRelabeling: Sendable, Hashable {

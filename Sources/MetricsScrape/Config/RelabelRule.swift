@@ -1,3 +1,5 @@
+import SoakModel
+
 /// One `relabel_configs` / `metric_relabel_configs` entry, with Prometheus' semantics and defaults
 /// (`separator: ";"`, `regex: (.*)`, `replacement: $1`, `action: replace`).
 public struct RelabelRule: Sendable, Hashable {

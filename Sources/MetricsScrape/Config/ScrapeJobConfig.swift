@@ -1,3 +1,6 @@
+import HTTPClient
+import SoakModel
+
 /// One `scrape_configs` entry: how to scrape a job's targets and where they come from.
 public struct ScrapeJobConfig: Sendable, Hashable {
     public var jobName: String
@@ -11,7 +14,7 @@ public struct ScrapeJobConfig: Sendable, Hashable {
     public var scrapeTimeoutSeconds: Double
     public var bodyLimitBytes: Int
     public var tls = TLSSettings()
-    public var authorization: ScrapeAuthorization = .none
+    public var authorization: HTTPAuthorization = .none
     public var proxyURL: String?
     public var followRedirects = true
     public var staticConfigs: [StaticConfig] = []

@@ -1,6 +1,11 @@
-/// A whole SoakMonitor configuration file: Prometheus' `global` and `scrape_configs` (a subset
-/// users can paste from their Prometheus), plus SoakMonitor's `keep_all_metrics` switch and the
-/// daemon's `storage`, `detection`, `alerting`, `evidence` and `web` sections.
+import ConfigSupport
+import HTTPClient
+import SoakModel
+
+/// The scrape side of a SoakMonitor configuration file: Prometheus' `global` and `scrape_configs`
+/// (a subset users can paste from their Prometheus) plus SoakMonitor's `keep_all_metrics` switch.
+/// The daemon's sections (`storage`, `detection`, `alerting`, `evidence`, `web`) are read by
+/// SoakDaemon's `MonitorConfigFile` from the same document (``read(_:checkFiles:otherSections:)``).
 public struct SoakConfig: Sendable {
     /// The file it was loaded from (for messages).
     public var file: String
@@ -9,17 +14,6 @@ public struct SoakConfig: Sendable {
     /// a job's own `keep_all_metrics` overrides it).
     public var keepAllMetrics: Bool
     public var scrapeConfigs: [ScrapeJobConfig]
-    /// `storage:` — the daemon's database.
-    public var storage = StorageSection()
-    /// `detection:` — detector preset, overrides and extra metrics.
-    public var detection = DetectionSection()
-    /// `alerting:` — the alert hooks.
-    public var alerting = AlertingSection()
-    /// `web:` — the monitor's HTTP surface.
-    public var web = WebSection()
-    /// `evidence:` — profiles fetched from a leaking Go component.
-    public var evidence = EvidenceSection()
-
     public init(file: String, global: GlobalConfig = GlobalConfig(), keepAllMetrics: Bool = false,
                 scrapeConfigs: [ScrapeJobConfig] = []) {
         self.file = file
@@ -28,7 +22,8 @@ public struct SoakConfig: Sendable {
         self.scrapeConfigs = scrapeConfigs
     }
 
-    /// Reads and validates `path`. Throws every problem found, each with file, line and YAML path.
+    /// Reads and validates `path` (scrape sections only). Throws every problem found, each with
+    /// file, line and YAML path.
     /// - Parameter checkFiles: also require that referenced CA, certificate, key and credentials
     ///   files exist (on by default; off to validate a config meant for another machine).
     public static func load(path: String, checkFiles: Bool = true) throws(ConfigError) -> SoakConfig {
@@ -38,9 +33,16 @@ public struct SoakConfig: Sendable {
         return try parse(yaml: text, file: path, checkFiles: checkFiles)
     }
 
-    /// Validates YAML text; `file` names it in messages.
+    /// Validates YAML text that holds only scrape sections; `file` names it in messages.
     public static func parse(yaml: String, file: String, checkFiles: Bool = true) throws(ConfigError) -> SoakConfig {
         try ConfigLoader(file: file, checkFiles: checkFiles).load(yaml: yaml)
+    }
+
+    /// Reads the scrape side of a composed document, recording problems in the root's log, and
+    /// returns the cursors of the `otherSections` present for their owners to read.
+    public static func read(_ root: YAMLCursor, checkFiles: Bool, otherSections: Set<String>)
+        -> (config: SoakConfig, sections: [String: YAMLCursor]) {
+        ConfigLoader(file: root.log.file, checkFiles: checkFiles, log: root.log).readRoot(root, otherSections: otherSections)
     }
 
     /// Every target of every job's `static_configs`; discovered targets come from ``KubernetesDiscovery``.
@@ -82,27 +84,3 @@ public struct StaticConfig: Sendable, Hashable {
         }
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
-/// The whole of a text file, or nil when it cannot be read.
-func readTextFile(_ path: String) -> String? {
-    guard let file = fopen(path, "rb") else { return nil }
-    defer { fclose(file) }
-    var bytes: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 65536)
-    while true {
-        let n = fread(&chunk, 1, chunk.count, file)
-        if n > 0 { bytes.append(contentsOf: chunk[0..<n]) }
-        if n < chunk.count { break }
-    }
-    if ferror(file) != 0 { return nil }
-    return String(decoding: bytes, as: UTF8.self)
-}
-
-/// Whether a path names a readable file.
-func isReadableFile(_ path: String) -> Bool { access(path, R_OK) == 0 }

@@ -1,3 +1,5 @@
+import ConfigSupport
+import HTTPClient
 import Foundation
 import Yams
 
@@ -7,7 +9,7 @@ import Yams
 struct Kubeconfig {
     var server: String
     var tls: TLSSettings
-    var authorization: ScrapeAuthorization
+    var authorization: HTTPAuthorization
 
     private struct File: Decodable {
         var currentContext: String?

@@ -1,10 +1,11 @@
+import HTTPClient
 /// How to reach the API server for one `kubernetes_sd_configs` entry: explicit `api_server`
 /// (with the entry's TLS and credentials), a kubeconfig's current context, or the in-cluster
 /// service account, in that order, as Prometheus resolves it.
 struct KubernetesAPIAccess {
     var server: String
     var tls: TLSSettings
-    var authorization: ScrapeAuthorization
+    var authorization: HTTPAuthorization
     var proxyURL: String?
 
     /// Where in-cluster credentials live; a parameter so tests can point it at a temp directory.

@@ -1,3 +1,4 @@
+import HTTPClient
 import Foundation
 import Logging
 
@@ -75,7 +76,7 @@ public final class KubernetesDiscovery: @unchecked Sendable {
         let request = ScrapeTarget(url: url, labels: [], intervalSeconds: max(config.refreshIntervalSeconds, 10),
                                    timeoutSeconds: 10, tls: access.tls, authorization: access.authorization,
                                    proxyURL: access.proxyURL)
-        let outcome = HTTPFetch.get(request)
+        let outcome = HTTPFetch.get(request.httpTarget)
         if let error = outcome.error {
             throw DiscoveryError(kind: .request, message: error.message, context: error.url)
         }

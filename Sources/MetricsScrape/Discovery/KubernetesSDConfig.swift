@@ -1,3 +1,5 @@
+import HTTPClient
+
 /// One `kubernetes_sd_configs` entry: which objects to list from the API server, and how to reach it.
 ///
 /// SoakMonitor lists (rather than watches) and re-lists every `refresh_interval`: a soak test
@@ -25,7 +27,7 @@ public struct KubernetesSDConfig: Sendable, Hashable {
     /// TLS towards the API server.
     public var tls = TLSSettings()
     /// Credentials towards the API server.
-    public var authorization: ScrapeAuthorization = .none
+    public var authorization: HTTPAuthorization = .none
     public var refreshIntervalSeconds: Double = 30
 
     public init(role: Role, apiServer: String? = nil, kubeconfigFile: String? = nil) {

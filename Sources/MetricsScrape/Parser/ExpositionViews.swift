@@ -1,3 +1,5 @@
+import SoakModel
+
 /// Where one label sits in the input: byte offsets of its name and of its value between the quotes.
 ///
 /// `valueIsEscaped` is set when the value contains a backslash, so readers that need the

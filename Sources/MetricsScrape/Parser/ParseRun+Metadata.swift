@@ -1,3 +1,4 @@
+import SoakModel
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

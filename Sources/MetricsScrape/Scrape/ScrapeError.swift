@@ -1,3 +1,5 @@
+import HTTPClient
+
 /// Why one scrape of one target failed: the kind, a message fit for a log line, and the
 /// target's URL with any credentials removed.
 ///
@@ -37,4 +39,9 @@ public struct ScrapeError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String { "scrape \(url) failed (\(kind.rawValue)): \(message)" }
+
+    /// The HTTP client's failure of a scrape (the kinds share their raw values).
+    public init(_ failure: HTTPFailure) {
+        self.init(kind: Kind(rawValue: failure.kind.rawValue) ?? .transport, message: failure.message, url: failure.url)
+    }
 }

@@ -1,3 +1,5 @@
+import SoakModel
+
 /// What one scrape of one target produced: the kept samples with target labels attached,
 /// Prometheus' synthetic series for the scrape, and the error when it failed.
 public struct ScrapeResult: Sendable {

@@ -1,3 +1,5 @@
+import SoakModel
+
 /// The scrape path's exposition visitor: counts every sample (`scrape_samples_scraped`) but
 /// copies out only those whose name the job's ``MetricNameFilter`` keeps.
 ///

@@ -1,3 +1,5 @@
+import HTTPClient
+
 extension ScrapeTarget {
     /// The URL of `path` (which may carry a query) on the server this target is scraped from.
     ///

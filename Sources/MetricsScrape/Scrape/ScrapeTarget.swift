@@ -1,3 +1,6 @@
+import HTTPClient
+import SoakModel
+
 /// One endpoint to scrape and everything needed to scrape it: URL, interval, timeout, limits,
 /// TLS, credentials and the labels that identify it.
 ///
@@ -16,7 +19,7 @@ public struct ScrapeTarget: Sendable, Hashable {
     /// limit; 50 MiB keeps one broken exporter from exhausting memory on a weeks-long run.
     public var bodyLimitBytes: Int
     public var tls: TLSSettings
-    public var authorization: ScrapeAuthorization
+    public var authorization: HTTPAuthorization
     /// HTTP or HTTPS proxy; may carry userinfo, which is never logged.
     public var proxyURL: String?
     /// Whether 3xx answers are followed (Prometheus' `follow_redirects`, default true).
@@ -30,7 +33,7 @@ public struct ScrapeTarget: Sendable, Hashable {
     public init(url: String, labels: [Label], intervalSeconds: Double = 15,
                 timeoutSeconds: Double = ScrapeTarget.defaultTimeoutSeconds,
                 bodyLimitBytes: Int = ScrapeTarget.defaultBodyLimitBytes,
-                tls: TLSSettings = TLSSettings(), authorization: ScrapeAuthorization = .none,
+                tls: TLSSettings = TLSSettings(), authorization: HTTPAuthorization = .none,
                 proxyURL: String? = nil, followRedirects: Bool = true,
                 metricRelabeling: MetricRelabeling = MetricRelabeling()) {
         self.url = url

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPClient
 import Logging
 
 /// Scrapes a changing set of targets, each at its own interval, from one thread driving
@@ -23,7 +24,7 @@ public final class Scraper: @unchecked Sendable {
 
     private let logger: Logger
     private let onResult: ResultHandler
-    private let engine = CurlMultiEngine()
+    private let engine = CurlMultiEngine<ScrapeTransfer>()
     private let lock = NSLock()
     // Guarded by `lock`:
     private var pendingTargets: [ScrapeTarget]?
@@ -35,7 +36,7 @@ public final class Scraper: @unchecked Sendable {
     private let finished = DispatchSemaphore(value: 0)
 
     // Owned by the loop thread:
-    private var slots: [CurlTransfer?] = []
+    private var slots: [ScrapeTransfer?] = []
     private var generations: [Int] = []
     private var slotByIdentity: [String: Int] = [:]
     private var freeSlots: [Int] = []
@@ -100,17 +101,17 @@ public final class Scraper: @unchecked Sendable {
     /// Scrapes every target once, concurrently, and returns the results in the order of `targets`.
     /// Used by tests and one-shot commands; the periodic ``Scraper`` shares the same engine code.
     public static func scrapeOnce(_ targets: [ScrapeTarget], logger: Logger = Logger(label: "soak.scrape")) -> [ScrapeResult] {
-        let engine = CurlMultiEngine()
+        let engine = CurlMultiEngine<ScrapeTransfer>()
         engine.setConnectionCacheSize(targets.count)
         var results = [ScrapeResult?](repeating: nil, count: targets.count)
         var index: [ObjectIdentifier: Int] = [:]
-        var transfers: [CurlTransfer] = []  // keeps the handles alive until their results are read
+        var transfers: [ScrapeTransfer] = []  // keeps the handles alive until their results are read
         var remaining = 0
         for (i, target) in targets.enumerated() {
             warnIfInsecure(target, logger: logger)
-            guard let transfer = CurlTransfer(target: target) else {
-                results[i] = ScrapeResult(target: target, timestampMs: Clock.wallMilliseconds(),
-                                          startedMonotonicSeconds: Clock.monotonicSeconds(), durationSeconds: 0, samples: [],
+            guard let transfer = ScrapeTransfer(target: target) else {
+                results[i] = ScrapeResult(target: target, timestampMs: SystemClock.wallMilliseconds(),
+                                          startedMonotonicSeconds: SystemClock.monotonicSeconds(), durationSeconds: 0, samples: [],
                                           samplesScraped: 0, httpStatus: 0, bodyBytes: 0, newConnections: 0,
                                           error: ScrapeError(kind: .transport, message: "cannot create a libcurl handle",
                                                              url: target.redactedURL))
@@ -150,7 +151,7 @@ public final class Scraper: @unchecked Sendable {
             if let targets { apply(targets) }
 
             var skipped = 0
-            let now = Clock.monotonicSeconds()
+            let now = SystemClock.monotonicSeconds()
             while let entry = schedule.next, entry.dueMonotonic <= now {
                 _ = schedule.pop()
                 guard entry.slot < slots.count, generations[entry.slot] == entry.generation,
@@ -178,7 +179,7 @@ public final class Scraper: @unchecked Sendable {
             }
             if completed + skipped > 0 {
                 // CLOCK_THREAD_CPUTIME_ID is a real system call: read it only when counters change.
-                let cpu = Clock.threadCPUSeconds()
+                let cpu = SystemClock.threadCPUSeconds()
                 lock.withLock {
                     stats.scrapesCompleted += completed
                     stats.scrapesFailed += failed
@@ -188,7 +189,7 @@ public final class Scraper: @unchecked Sendable {
                 }
             }
 
-            let untilDue = schedule.next.map { ($0.dueMonotonic - Clock.monotonicSeconds()) * 1000 } ?? 1000
+            let untilDue = schedule.next.map { ($0.dueMonotonic - SystemClock.monotonicSeconds()) * 1000 } ?? 1000
             engine.wait(maxMilliseconds: Int(max(0, min(1000, untilDue.rounded(.up)))))
         }
         for case let transfer? in slots { engine.abort(transfer) }
@@ -214,11 +215,11 @@ public final class Scraper: @unchecked Sendable {
             slotByIdentity[identity] = nil
             freeSlots.append(slot)
         }
-        let nowMonotonic = Clock.monotonicSeconds(), nowWall = Clock.wallSeconds()
+        let nowMonotonic = SystemClock.monotonicSeconds(), nowWall = SystemClock.wallSeconds()
         for listed in targets {
             // `wanted` now holds only new or changed targets; taking each out once also drops duplicates.
             guard let target = wanted.removeValue(forKey: listed.identity) else { continue }
-            guard let transfer = CurlTransfer(target: target) else {
+            guard let transfer = ScrapeTransfer(target: target) else {
                 logger.error("cannot create a libcurl handle", metadata: ["url": "\(target.redactedURL)"])
                 continue
             }

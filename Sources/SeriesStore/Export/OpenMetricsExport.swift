@@ -1,3 +1,5 @@
+import SoakModel
+
 /// Writes stored samples as an OpenMetrics 1.0 text exposition with timestamps: the backfill
 /// format `promtool tsdb create-blocks-from openmetrics` reads, and `soak import` reads back.
 ///

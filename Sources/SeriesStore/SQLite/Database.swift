@@ -5,13 +5,13 @@ import CSQLite
 /// The store's only door to SQLite: every value goes in through `sqlite3_bind_*` (label values are
 /// untrusted, never part of SQL text), every failure comes out as a `StoreError` naming the file
 /// and the statement. Not thread-safe; the owning `SeriesStore` confines it.
-final class Database {
-    let path: String
+package final class Database {
+    package let path: String
     private let handle: OpaquePointer
     private var statements: [String: Statement] = [:]
 
     /// Opens (creating when writable and missing) the database at `path`.
-    init(path: String, readOnly: Bool, busyTimeoutMs: Int32) throws(StoreError) {
+    package init(path: String, readOnly: Bool, busyTimeoutMs: Int32) throws(StoreError) {
         self.path = path
         var opened: OpaquePointer?
         let flags = (readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)) | SQLITE_OPEN_NOMUTEX
@@ -32,30 +32,30 @@ final class Database {
     }
 
     /// Finalizes every cached statement (before closing, or after a schema change).
-    func clearStatementCache() {
+    package func clearStatementCache() {
         statements.removeAll()
     }
 
     /// Rows changed by the last INSERT/UPDATE/DELETE.
-    var changes: Int { Int(sqlite3_changes(handle)) }
+    package var changes: Int { Int(sqlite3_changes(handle)) }
 
     /// True when SQLite opened the main database read-only (a write-protected file).
-    var isReadOnly: Bool { sqlite3_db_readonly(handle, "main") == 1 }
+    package var isReadOnly: Bool { sqlite3_db_readonly(handle, "main") == 1 }
 
     /// The error SQLite reports for `code`, with `sql` as context.
-    func error(_ code: Int32, sql: String?) -> StoreError {
+    package func error(_ code: Int32, sql: String?) -> StoreError {
         StoreError(kind: StoreError.kind(forSQLiteCode: code), message: String(cString: sqlite3_errmsg(handle)),
                    path: path, sqliteCode: code, sql: sql)
     }
 
     /// Runs SQL text without parameters (may hold several statements): schema, pragmas.
-    func execute(_ sql: String) throws(StoreError) {
+    package func execute(_ sql: String) throws(StoreError) {
         let code = sqlite3_exec(handle, sql, nil, nil, nil)
         if code != SQLITE_OK { throw error(code, sql: sql) }
     }
 
     /// The cached prepared statement for `sql`, reset and with cleared bindings.
-    func statement(_ sql: String) throws(StoreError) -> Statement {
+    package func statement(_ sql: String) throws(StoreError) -> Statement {
         if let cached = statements[sql] {
             cached.reset()
             return cached
@@ -70,7 +70,7 @@ final class Database {
 
     /// Runs `body` in a `BEGIN IMMEDIATE` transaction: committed when `body` returns, rolled back
     /// when it or the commit throws (so a failed flush leaves the file as it was).
-    func transaction<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+    package func transaction<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
         try execute("BEGIN IMMEDIATE")
         do {
             let result = try body()
@@ -85,7 +85,7 @@ final class Database {
     }
 
     /// Runs the INSERT `sql` with the values `bind` sets and returns the new row's id.
-    func insert(_ sql: String, _ bind: (Statement) throws(StoreError) -> Void) throws(StoreError) -> Int64 {
+    package func insert(_ sql: String, _ bind: (Statement) throws(StoreError) -> Void) throws(StoreError) -> Int64 {
         let statement = try statement(sql)
         try bind(statement)
         try statement.run()
@@ -94,7 +94,7 @@ final class Database {
     }
 
     /// Reads a single integer (`PRAGMA user_version`, counts).
-    func scalarInt(_ sql: String) throws(StoreError) -> Int64? {
+    package func scalarInt(_ sql: String) throws(StoreError) -> Int64? {
         let statement = try statement(sql)
         defer { statement.reset() }
         guard try statement.step(), !statement.isNull(at: 0) else { return nil }
@@ -102,7 +102,7 @@ final class Database {
     }
 
     /// Reads a single text value (`PRAGMA integrity_check`, `journal_mode`).
-    func scalarText(_ sql: String) throws(StoreError) -> String? {
+    package func scalarText(_ sql: String) throws(StoreError) -> String? {
         let statement = try statement(sql)
         defer { statement.reset() }
         guard try statement.step() else { return nil }

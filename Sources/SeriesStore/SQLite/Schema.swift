@@ -1,3 +1,5 @@
+import SoakModel
+
 /// The database layout and how older layouts are brought up to date.
 ///
 /// `PRAGMA user_version` holds the schema version. Opening runs every migration above the

@@ -1,3 +1,5 @@
+import SoakModel
+
 /// One PromQL label matcher: `name="v"`, `name!="v"`, `name=~"re"`, `name!~"re"`.
 ///
 /// As in Prometheus, an absent label matches as the empty string, and regular expressions are
@@ -24,7 +26,10 @@ public struct LabelMatcher: Sendable, CustomStringConvertible {
         self.value = value
         switch op {
         case .equal, .notEqual: regex = nil
-        case .matchesRegex, .notMatchesRegex: regex = try AnchoredRegex(value)
+        case .matchesRegex, .notMatchesRegex:
+            do { regex = try AnchoredRegex(value) } catch {
+                throw StoreError(kind: .invalidSelector, message: error.description)
+            }
         }
     }
 
@@ -40,23 +45,5 @@ public struct LabelMatcher: Sendable, CustomStringConvertible {
 
     public var description: String {
         "\(name)\(op.rawValue)\"\(QuotedText.escaped(value))\""
-    }
-}
-
-/// A regular expression that must match a whole string.
-struct AnchoredRegex: @unchecked Sendable {
-    // `Regex<AnyRegexOutput>` is immutable once built; matching does not mutate it.
-    private let regex: Regex<AnyRegexOutput>
-
-    init(_ pattern: String) throws(StoreError) {
-        do {
-            regex = try Regex("^(?:" + pattern + ")$")
-        } catch {
-            throw StoreError(kind: .invalidSelector, message: "bad regular expression \"\(pattern)\": \(error)")
-        }
-    }
-
-    func matches(_ text: String) -> Bool {
-        (try? regex.wholeMatch(in: text)) != nil
     }
 }

@@ -1,3 +1,5 @@
+import SoakModel
+
 /// A PromQL instant-vector selector: `name{label="v",other=~"re"}`, `{__name__=~"x.*"}` or `name`.
 ///
 /// A series is selected when every matcher matches (a metric name outside the braces is an

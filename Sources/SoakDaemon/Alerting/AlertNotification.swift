@@ -1,3 +1,4 @@
+import SoakModel
 import Foundation
 
 /// One message about a leak episode, as the outbox stores it and a notifier delivers it.

@@ -1,3 +1,4 @@
+import SoakModel
 import Foundation
 
 /// The labels and annotations of a finding as Alertmanager-style alerts carry them; shared by
@@ -76,7 +77,7 @@ enum AlertRendering {
         case .fileDescriptors: "File descriptor"
         case .goroutines: "Goroutine"
         case .threads: "Thread"
-        case .other(let name): name.prefix(1).uppercased() + name.dropFirst()
+        case .other: "Other"
         }
     }
 

@@ -18,26 +18,15 @@ import Foundation
 ///     - command: ["/usr/local/bin/notify", "--channel", "soak"]
 ///       timeout_seconds: 30
 /// ```
-public struct AlertingConfiguration: Codable, Sendable, Hashable {
+public struct AlertingConfiguration: Sendable, Hashable {
     /// The retry policy as written in YAML.
-    public struct Retry: Codable, Sendable, Hashable {
+    public struct Retry: Sendable, Hashable {
         public var initialSeconds: Double
         public var maxSeconds: Double
 
         public init(initialSeconds: Double = 1, maxSeconds: Double = 300) {
             self.initialSeconds = initialSeconds
             self.maxSeconds = maxSeconds
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case initialSeconds = "initial_seconds"
-            case maxSeconds = "max_seconds"
-        }
-
-        public init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            initialSeconds = try container.decodeIfPresent(Double.self, forKey: .initialSeconds) ?? 1
-            maxSeconds = try container.decodeIfPresent(Double.self, forKey: .maxSeconds) ?? 300
         }
     }
 
@@ -66,23 +55,6 @@ public struct AlertingConfiguration: Codable, Sendable, Hashable {
         self.alertmanagers = alertmanagers
         self.webhooks = webhooks
         self.exec = exec
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case externalURL = "external_url"
-        case criticalHorizonHours = "critical_horizon_hours"
-        case terminal, retry, alertmanagers, webhooks, exec
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        externalURL = try container.decodeIfPresent(String.self, forKey: .externalURL) ?? "http://127.0.0.1:9847"
-        criticalHorizonHours = try container.decodeIfPresent(Double.self, forKey: .criticalHorizonHours) ?? 24
-        terminal = try container.decodeIfPresent(Bool.self, forKey: .terminal) ?? false
-        retry = try container.decodeIfPresent(Retry.self, forKey: .retry) ?? Retry()
-        alertmanagers = try container.decodeIfPresent([AlertmanagerConfiguration].self, forKey: .alertmanagers) ?? []
-        webhooks = try container.decodeIfPresent([WebhookConfiguration].self, forKey: .webhooks) ?? []
-        exec = try container.decodeIfPresent([ExecConfiguration].self, forKey: .exec) ?? []
     }
 
     /// The severity rule the daemon applies to new findings.

@@ -8,7 +8,7 @@
 ///     timeout_seconds: 10
 ///     resend_interval_seconds: 60
 /// ```
-public struct AlertmanagerConfiguration: Codable, Sendable, Hashable {
+public struct AlertmanagerConfiguration: Sendable, Hashable {
     /// The receiver's name in logs and in the outbox; defaults to `alertmanager-<index>`.
     public var name: String?
     /// The Alertmanager's base URL; alerts go to `<url>/api/v2/alerts`.
@@ -37,37 +37,5 @@ public struct AlertmanagerConfiguration: Codable, Sendable, Hashable {
         self.tlsCAFile = tlsCAFile
         self.timeoutSeconds = timeoutSeconds
         self.resendIntervalSeconds = resendIntervalSeconds
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case name, url
-        case basicAuth = "basic_auth"
-        case bearerTokenFile = "bearer_token_file"
-        case tlsCAFile = "tls_ca_file"
-        case timeoutSeconds = "timeout_seconds"
-        case resendIntervalSeconds = "resend_interval_seconds"
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        name = try container.decodeIfPresent(String.self, forKey: .name)
-        url = try container.decode(String.self, forKey: .url)
-        credentials = HTTPCredentials(
-            basicAuth: try container.decodeIfPresent(HTTPCredentials.BasicAuth.self, forKey: .basicAuth),
-            bearerTokenFile: try container.decodeIfPresent(String.self, forKey: .bearerTokenFile))
-        tlsCAFile = try container.decodeIfPresent(String.self, forKey: .tlsCAFile)
-        timeoutSeconds = try container.decodeIfPresent(Double.self, forKey: .timeoutSeconds) ?? 10
-        resendIntervalSeconds = try container.decodeIfPresent(Double.self, forKey: .resendIntervalSeconds) ?? 60
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeIfPresent(name, forKey: .name)
-        try container.encode(url, forKey: .url)
-        try container.encodeIfPresent(credentials.basicAuth, forKey: .basicAuth)
-        try container.encodeIfPresent(credentials.bearerTokenFile, forKey: .bearerTokenFile)
-        try container.encodeIfPresent(tlsCAFile, forKey: .tlsCAFile)
-        try container.encode(timeoutSeconds, forKey: .timeoutSeconds)
-        try container.encode(resendIntervalSeconds, forKey: .resendIntervalSeconds)
     }
 }

@@ -1,3 +1,4 @@
+import HTTPClient
 import Foundation
 
 /// Delivers findings to an Alertmanager through its v2 API: `POST <url>/api/v2/alerts` with a

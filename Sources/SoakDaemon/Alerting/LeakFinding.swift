@@ -1,3 +1,4 @@
+import SoakModel
 import Foundation
 
 /// What a notification says about one leak episode: which series, how fast it grows, how soon

@@ -1,3 +1,4 @@
+import HTTPClient
 import Foundation
 
 /// Delivers findings to a generic HTTP endpoint as an Alertmanager-shaped webhook payload

@@ -1,3 +1,4 @@
+import SoakModel
 import Foundation
 
 /// The body of a generic webhook request, shaped like Alertmanager's webhook payload (version "4")

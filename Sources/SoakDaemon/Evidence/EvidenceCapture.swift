@@ -1,4 +1,5 @@
-import Dispatch
+import MonitorState
+import HTTPClient
 import Foundation
 import Logging
 import MetricsScrape
@@ -25,14 +26,12 @@ public struct EvidenceCapture: Sendable {
         return section.jobs.isEmpty ? runsGo : section.jobs.contains(job)
     }
 
-    /// Fetches every profile, one after the other, on a thread that may block (libcurl's easy
-    /// interface), not on Swift concurrency's cooperative pool.
+    /// Fetches every profile, one after the other, on the HTTP client's thread for blocking
+    /// work (``BlockingWork``), not on Swift concurrency's cooperative pool.
     public func fetch(from target: ScrapeTarget, clock: @escaping @Sendable () -> Date) async -> [EvidenceRecord] {
         let section = self.section
-        return await withCheckedContinuation { continuation in
-            DispatchQueue.global(qos: .utility).async {
-                continuation.resume(returning: section.profiles.map { Self.fetch($0, from: target, section: section, clock: clock) })
-            }
+        return await BlockingWork.run {
+            section.profiles.map { Self.fetch($0, from: target, section: section, clock: clock) }
         }
     }
 
@@ -44,7 +43,7 @@ public struct EvidenceCapture: Sendable {
             return EvidenceRecord(findingID: 0, name: profile.name, url: target.redactedURL, fetchedMs: fetchedMs,
                                   httpStatus: 0, error: "the target's URL is not http(s)", data: nil)
         }
-        let outcome = HTTPFetch.get(request)
+        let outcome: HTTPFetch.Outcome = HTTPFetch.get(request.httpTarget)
         let error = outcome.error.map { "\($0.kind.rawValue): \($0.message)" }
         return EvidenceRecord(findingID: 0, name: profile.name, url: request.redactedURL, fetchedMs: fetchedMs,
                               httpStatus: outcome.status, contentType: outcome.contentType, error: error,

@@ -8,7 +8,7 @@
 ///
 /// The command is an argv array and runs without a shell, so label values in the environment
 /// can never be interpreted as shell syntax.
-public struct ExecConfiguration: Codable, Sendable, Hashable {
+public struct ExecConfiguration: Sendable, Hashable {
     /// The receiver's name in logs and the outbox; defaults to `exec-<index>`.
     public var name: String?
     /// `argv`: the program (looked up in `PATH` when it has no slash) and its arguments.
@@ -20,17 +20,5 @@ public struct ExecConfiguration: Codable, Sendable, Hashable {
         self.name = name
         self.command = command
         self.timeoutSeconds = timeoutSeconds
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case name, command
-        case timeoutSeconds = "timeout_seconds"
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        name = try container.decodeIfPresent(String.self, forKey: .name)
-        command = try container.decode([String].self, forKey: .command)
-        timeoutSeconds = try container.decodeIfPresent(Double.self, forKey: .timeoutSeconds) ?? 30
     }
 }

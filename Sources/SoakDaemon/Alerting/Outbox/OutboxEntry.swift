@@ -1,19 +1,10 @@
+import SoakModel
 import Foundation
+import MonitorState
 
 /// One notification waiting for (or done with) delivery to one receiver: a plain row, so a
 /// SQLite table can hold it column for column.
 public struct OutboxEntry: Sendable, Hashable {
-    /// Where an entry is in its life. Only `pending` entries are ever delivered.
-    public enum DeliveryState: String, Codable, Sendable, Hashable {
-        case pending
-        case delivered
-        /// The receiver refused it (4xx); never retried.
-        case rejected
-        /// A newer notification of the same state for the same episode and receiver replaced it
-        /// before it was delivered (an older firing refresh); never delivered.
-        case superseded
-    }
-
     /// Assigned by the storage, increasing in enqueue order; the delivery order within an episode.
     public var id: Int64
     /// The notifier's configured name.
@@ -29,7 +20,7 @@ public struct OutboxEntry: Sendable, Hashable {
     public var attempts: Int
     /// Not tried before this time.
     public var nextAttemptAt: Date
-    public var state: DeliveryState
+    public var state: OutboxDeliveryState
     /// The last failure's ``AlertDeliveryError/description`` (no secrets by construction).
     public var lastError: String?
     /// When it was delivered, rejected or superseded.
@@ -37,7 +28,7 @@ public struct OutboxEntry: Sendable, Hashable {
 
     public init(
         id: Int64, receiver: String, dedupeKey: String, alertState: AlertState, payload: Data, createdAt: Date,
-        attempts: Int = 0, nextAttemptAt: Date, state: DeliveryState = .pending, lastError: String? = nil,
+        attempts: Int = 0, nextAttemptAt: Date, state: OutboxDeliveryState = .pending, lastError: String? = nil,
         finishedAt: Date? = nil
     ) {
         self.id = id

@@ -1,0 +1,105 @@
+import HTTPClient
+import SoakModel
+import Foundation
+import Hummingbird
+
+/// The endpoints of the monitor's HTTP surface, each next to its handler.
+///
+/// | path | answer |
+/// | --- | --- |
+/// | `GET /metrics` | Prometheus text 0.0.4: self-metrics, `process_*`, `soak_leak_*`, `soak_target_*` |
+/// | `GET /healthz` | 200 `ok` while the process runs |
+/// | `GET /-/ready` | 200 `ready`, or 503 with the provider's reasons |
+/// | `GET /api/v1/findings[?state=leak,suspect]` | JSON array of findings |
+/// | `GET /api/v1/findings/{id}` | one finding, 404 when unknown |
+/// | `GET /api/v1/targets` | JSON array of targets |
+/// | `GET /api/v1/evidence/{id}` | a captured profile's body, as a download; 404 when unknown |
+struct MonitorRoutes: Sendable {
+    let provider: any MonitorStatusProvider
+    let metricsPage: MetricsPage
+
+    /// Adds the routes to `router`.
+    func register<Context: RequestContext>(on router: Router<Context>) {
+        router.get("/metrics") { _, _ in
+            async let findings = provider.findingsSnapshot()
+            async let targets = provider.targetsSnapshot()
+            let body = metricsPage.render(findings: await findings, targets: await targets)
+            return Self.response(contentType: MetricsPage.contentType, body: Array(body.utf8))
+        }
+
+        router.get("/healthz") { _, _ in
+            Self.text("ok\n")
+        }
+
+        router.get("/-/ready") { _, _ in
+            let readiness = await provider.readiness()
+            if readiness.isReady { return Self.text("ready\n") }
+            var response = Self.text("not ready: " + readiness.reasons.joined(separator: "; ") + "\n")
+            response.status = .serviceUnavailable
+            return response
+        }
+
+        router.get("/api/v1/findings") { request, _ in
+            var findings = await provider.findingsSnapshot()
+            if let filter = request.uri.queryParameters.get("state") {
+                let parts = filter.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                let states = parts.compactMap(LeakVerdict.init(rawValue:))
+                guard states.count == parts.count, !states.isEmpty else {
+                    let valid = LeakVerdict.allCases.map(\.rawValue).joined(separator: ", ")
+                    var response = Self.json(APIJSON.ErrorBody(error: "state must be one or more of \(valid), comma-separated"))
+                    response.status = .badRequest
+                    return response
+                }
+                let wanted = Set(states)
+                findings = findings.filter { wanted.contains($0.state) }
+            }
+            return Self.json(findings.map(FindingJSON.init(snapshot:)))
+        }
+
+        router.get("/api/v1/findings/:id") { _, context in
+            let id = context.parameters.get("id") ?? ""
+            guard let finding = await provider.finding(id: id) else {
+                var response = Self.json(APIJSON.ErrorBody(error: "no finding with this id"))
+                response.status = .notFound
+                return response
+            }
+            return Self.json(FindingJSON(snapshot: finding))
+        }
+
+        router.get("/api/v1/evidence/:id") { _, context in
+            guard let document = await provider.evidence(id: context.parameters.get("id") ?? "") else {
+                var response = Self.json(APIJSON.ErrorBody(error: "no evidence with this id"))
+                response.status = .notFound
+                return response
+            }
+            var response = Self.response(contentType: document.snapshot.servedContentType, body: document.body)
+            // A profile is a file to hand to `go tool pprof`, not a page: never rendered or sniffed.
+            response.headers[.contentDisposition] = "attachment; filename=\"\(document.snapshot.fileName(findingID: document.findingID))\""
+            response.headers[.xContentTypeOptions] = "nosniff"
+            return response
+        }
+
+        router.get("/api/v1/targets") { _, _ in
+            Self.json(await provider.targetsSnapshot().map(TargetJSON.init(snapshot:)))
+        }
+    }
+
+    // The helpers answer 200; a handler sets `status` for anything else. (`HTTPResponse` in
+    // this module is the alert client's type, so the status type is not spelled here.)
+
+    static func json<Value: Encodable>(_ value: Value) -> Response {
+        response(contentType: "application/json", body: APIJSON.encode(value))
+    }
+
+    static func text(_ text: String) -> Response {
+        response(contentType: "text/plain; charset=utf-8", body: Array(text.utf8))
+    }
+
+    static func response(contentType: String, body: [UInt8]) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = contentType
+        // Findings change every scrape; a cached copy would show a resolved leak as open.
+        headers[.cacheControl] = "no-store"
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}
