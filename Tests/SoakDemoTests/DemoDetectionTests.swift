@@ -39,7 +39,11 @@ final class DemoDetectionTests: XCTestCase {
 
     func testLeakingExportersAlertWithinTheDemoAndTheHealthyOneDoesNot() throws {
         let (alerts, suspects) = try firstAlerts(seconds: 100)
-        for series in ["kube-apiserver process_resident_memory_bytes", "kubelet process_open_fds", "kubelet go_goroutines"] {
+        // The heap floor, not RSS: since issue 15 growth that could still be a warm-up waits, and
+        // RSS (a 3-s GC cycle aliased into 5-s buckets) is too noisy to rule one out within the
+        // demo's 100 s; it is suspect by then.
+        XCTAssertTrue(suspects.contains("kube-apiserver process_resident_memory_bytes"), "\(suspects)")
+        for series in ["kube-apiserver go_memstats_heap_inuse_bytes", "kubelet process_open_fds", "kubelet go_goroutines"] {
             XCTAssertNotNil(alerts[series], "\(series) should alert within 100 s; alerts: \(alerts), suspects: \(suspects)")
         }
         XCTAssertTrue(alerts.keys.allSatisfy { !$0.hasPrefix("etcd ") }, "the healthy exporter must not alert: \(alerts)")
