@@ -152,7 +152,11 @@ struct Replay {
             labels["__name__"] = key.metric
             // The JSON contract knows ok/suspect/leak: a resolved leak is ok again.
             let verdict = detector.verdict == .resolved ? LeakVerdict.ok : detector.verdict
-            let assessment = detector.currentAssessment()
+            var assessment = detector.currentAssessment()
+            // The latest judgement's reason to wait (the on-demand assessment does not judge).
+            if detector.verdict == .suspect {
+                assessment?.possibleWarmUpTimeConstantSeconds = detector.lastAssessment?.possibleWarmUpTimeConstantSeconds
+            }
             return Row(labels: labels, resource: detector.resource, verdict: verdict.rawValue,
                        firstAlertAt: firstAlertMs[index].map { Double($0) / 1000 }, assessment: assessment)
         }.sorted { lhs, rhs in
@@ -188,6 +192,13 @@ struct Replay {
         return a.trendZ >= suspectZ && a.growthPercentPerHour > 0 ? "(\(figure))" : "n.s."
     }
 
+    /// Why a suspect row waits, when it does: growth a warm-up could still explain.
+    static func waitingNote(_ row: Row) -> String {
+        guard row.verdict == LeakVerdict.suspect.rawValue,
+              let tau = row.assessment?.possibleWarmUpTimeConstantSeconds else { return "" }
+        return "  (waiting: may still be a warm-up levelling off, τ ≈ \(String(format: "%.1f", tau / 3600)) h)"
+    }
+
     func json() throws -> String {
         let series: [[String: Any]] = rows.map { row in
             let a = row.assessment
@@ -202,6 +213,8 @@ struct Replay {
                 "onsetAt": a.map { Double($0.onsetMs) / 1000 as Any } ?? NSNull(),
                 "windowSeconds": a.map { $0.windowSeconds as Any } ?? NSNull(),
                 "projectedExhaustionAt": a?.projectedExhaustionMs.map { Double($0) / 1000 as Any } ?? NSNull(),
+                // Why a suspect is not (yet) a leak: a warm-up with this τ still explains it.
+                "waitingForWarmUpSeconds": a?.possibleWarmUpTimeConstantSeconds.map { $0 as Any } ?? NSNull(),
             ]
         }
         let data = try JSONSerialization.data(withJSONObject: ["series": series], options: [.prettyPrinted, .sortedKeys])
@@ -227,7 +240,7 @@ struct Replay {
                          + pad(number(row.assessment?.confidence, 2), 6)
                          + pad(time(row.firstAlertAt), 22)
                          + pad(time(row.assessment?.projectedExhaustionMs.map { Double($0) / 1000 }), 22)
-                         + Self.seriesName(row.labels))
+                         + Self.seriesName(row.labels) + Self.waitingNote(row))
         }
         let leaks = rows.filter { $0.verdict == "leak" }.count
         let suspects = rows.filter { $0.verdict == "suspect" }.count
