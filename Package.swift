@@ -120,7 +120,8 @@ let package = Package(
             path: "Benchmarks/SoakBench"
         ),
         // `make eval`: precision, recall and detection delay of the leak detector and of two
-        // reference alert rules on the labelled synthetic corpus.
+        // reference alert rules on the labelled synthetic corpus: per family, leave-one-family-out,
+        // held-out seeds and held-out families.
         .executableTarget(
             name: "SoakEval",
             dependencies: ["SoakModel", "LeakDetection", "LeakEvaluation"],
