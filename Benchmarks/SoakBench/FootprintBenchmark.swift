@@ -57,12 +57,6 @@ struct FootprintSettings {
     var soakPath = ""
 }
 
-/// `name` in the folder of the running executable (`.build/release/soak` beside SoakBench).
-private func siblingExecutable(_ name: String) -> String {
-    let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-    return URL(fileURLWithPath: me).deletingLastPathComponent().appendingPathComponent(name).path
-}
-
 /// One reading of the child: seconds since spawn, wall-clock ms, /proc and /metrics.
 private struct FootprintSample {
     var seconds: Double
@@ -451,13 +445,15 @@ private final class FootprintRun {
     }
 }
 
-private func loadAverageText() -> String {
+/// The 1, 5 and 15-minute load averages, as `uptime` prints them.
+func loadAverageText() -> String {
     var load = [Double](repeating: 0, count: 3)
     getloadavg(&load, 3)
     return load.map { format($0) }.joined(separator: " ")
 }
 
-private func cpuModel() -> String {
+/// The CPU model `/proc/cpuinfo` names (for the machine line of every whole-process figure).
+func cpuModel() -> String {
     guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
           let line = text.split(separator: "\n").first(where: { $0.hasPrefix("model name") }),
           let colon = line.firstIndex(of: ":") else { return "unknown CPU" }

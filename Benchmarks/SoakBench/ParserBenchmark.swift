@@ -2,7 +2,7 @@ import Foundation
 import MetricsScrape
 
 /// The lightest consumer: counts samples and folds the values, so the parse cannot be optimised away.
-private struct CountingVisitor: ExpositionVisitor {
+struct CountingVisitor: ExpositionVisitor {
     var samples = 0
     var checksum = 0.0
     mutating func visit(sample: SampleView) {

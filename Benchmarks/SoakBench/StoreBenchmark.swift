@@ -4,8 +4,9 @@ import Glibc
 #endif
 import SeriesStore
 
-/// Store benchmarks (`SoakBench store`): on-disk bytes per sample for a realistic mix of series,
-/// sustained ingest rate, and reading 30 days of one series. See docs/storage.md for the method.
+/// Store benchmarks (`SoakBench store`): on-disk bytes per sample for a smooth mix of series and
+/// for the realistic corpus imported by `soak import` (`StoreCorpusBenchmark.swift`), sustained
+/// ingest rate, and reading 30 days of one series. See docs/storage.md for the method.
 func runStoreBenchmarks(arguments: [String]) {
     let directory = "/tmp/soakbench-store-\(getpid())"
     mkdir(directory, 0o755)
@@ -13,9 +14,10 @@ func runStoreBenchmarks(arguments: [String]) {
     let keep = arguments.contains("--keep")
     defer { if keep { print("databases kept in \(directory)") } else { removeTree(directory) } }
     do {
-        // `SoakBench store size|ingest|read` runs one part; none named runs all three.
-        let parts = ["size", "ingest", "read"].filter(arguments.contains)
+        // `SoakBench store size|corpus|ingest|read` runs the parts named; none named runs all.
+        let parts = ["size", "corpus", "ingest", "read"].filter(arguments.contains)
         if parts.isEmpty || parts.contains("size") { try benchBytesPerSample(directory: directory) }
+        if parts.isEmpty || parts.contains("corpus") { try benchStoreCorpus(directory: directory, arguments: arguments) }
         if parts.isEmpty || parts.contains("ingest") { try benchIngest(directory: directory) }
         if parts.isEmpty || parts.contains("read") { try benchLongRead(directory: directory) }
     } catch {

@@ -3,6 +3,8 @@
 let groups: [(name: String, run: ([String]) -> Void)] = [
     ("parser", runParserBenchmarks),
     ("store", runStoreBenchmarks),
+    // `soak lint` as a whole process on ≥ 100 MB of real dumps, beside `promtool check metrics`.
+    ("lint", runLintBenchmarks),
     ("detector", runDetectorBenchmarks),
     ("scrape", runScrapeBenchmarks),
     // The monitor's own footprint: the release `soak run` as a child process, 10 minutes by default.

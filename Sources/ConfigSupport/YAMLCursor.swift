@@ -124,11 +124,17 @@ public struct YAMLCursor {
 /// The problems found while loading one file, in document order.
 public final class ProblemLog {
     public let file: String
-    public private(set) var problems: [ConfigProblem] = []
+    private var recorded: [ConfigProblem] = []
 
     public init(file: String) { self.file = file }
 
+    /// Every problem by line (stable within a line): sections are read in a fixed order and
+    /// cross-checks run last, but a reader fixes a file top to bottom.
+    public var problems: [ConfigProblem] {
+        recorded.enumerated().sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }.map(\.element)
+    }
+
     public func add(line: Int, column: Int = 0, path: String, message: String) {
-        problems.append(ConfigProblem(file: file, line: line, column: column, path: path, message: message))
+        recorded.append(ConfigProblem(file: file, line: line, column: column, path: path, message: message))
     }
 }

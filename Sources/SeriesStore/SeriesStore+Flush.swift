@@ -29,20 +29,29 @@ extension SeriesStore {
             let head = heads[slot]
             let id = head.id.rawValue
             for sealed in head.sealedUnflushed {
-                try insertChunk.bind(id, at: 1)
-                try insertChunk.bind(sealed.startMs, at: 2)
-                try insertChunk.bind(sealed.endMs, at: 3)
-                try insertChunk.bind(sealed.bytes, at: 4)
-                try insertChunk.run()
                 timestamps.removeAll(keepingCapacity: true)
                 values.removeAll(keepingCapacity: true)
                 try ChunkDecoder.decode(sealed.bytes, appendingTo: &timestamps, values: &values)
-                let buckets = RollupCodec.buckets(timestampsMs: timestamps, values: values)
-                if !buckets.isEmpty {
+                // Sealed chunks take the smaller of XOR and decimal coding; rollups follow suit.
+                let coding = SealedChunkCoding(xorBytes: sealed.bytes, timestampsMs: timestamps, values: values)
+                try insertChunk.bind(id, at: 1)
+                try insertChunk.bind(sealed.startMs, at: 2)
+                try insertChunk.bind(sealed.endMs, at: 3)
+                try insertChunk.bind(coding.bytes, at: 4)
+                try insertChunk.run()
+                let rollup: [UInt8]?
+                if let scaling = coding.scaling,
+                   let buckets = RollupCodec.decimalBuckets(timestampsMs: timestamps, values: values, scaling: scaling) {
+                    rollup = buckets.isEmpty ? nil : RollupCodec.encodeDecimal(buckets, scale: scaling.scale)
+                } else {
+                    let buckets = RollupCodec.buckets(timestampsMs: timestamps, values: values)
+                    rollup = buckets.isEmpty ? nil : RollupCodec.encode(buckets)
+                }
+                if let rollup {
                     try insertRollup.bind(id, at: 1)
                     try insertRollup.bind(sealed.startMs, at: 2)
                     try insertRollup.bind(sealed.endMs, at: 3)
-                    try insertRollup.bind(RollupCodec.encode(buckets), at: 4)
+                    try insertRollup.bind(rollup, at: 4)
                     try insertRollup.run()
                 }
             }

@@ -67,18 +67,12 @@ struct AnalyzeCommand: ParsableCommand {
     var timeCompressed = false
 
     func run() throws {
-        let bytes: [UInt8]
-        do {
-            bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: input)))
-        } catch {
-            throw ValidationError("cannot read \(input): \(error.localizedDescription)")
-        }
+        let bytes = try InputFailure.read(input)
         let parsed: ParsedExposition
         do {
             parsed = try ExpositionParser.parse(bytes, format: .openMetrics)
         } catch {
-            FileHandle.standardError.write(Data("\(input):\(error.line):\(error.column): \(error.reason)\n".utf8))
-            throw ExitCode(1)
+            throw InputFailure.report(["\(input):\(error.line):\(error.column): \(error.reason)"])
         }
         let replay = try Replay(samples: parsed.samples, configuration: timeCompressed ? .timeCompressed : .init(),
                                 watchesUnclassified: watchAll, file: input)
@@ -108,7 +102,7 @@ struct Replay {
         var lastHandle: SeriesHandle?
         for (i, sample) in samples.enumerated() {
             guard let timestampMs = sample.timestampMs else {
-                throw ValidationError("\(file): sample \(i + 1) (\(sample.name)) has no timestamp; a backfill file needs one on every sample")
+                throw InputFailure.report(["\(file): sample \(i + 1) (\(sample.name)) has no timestamp; a backfill file needs one on every sample"])
             }
             // Series are contiguous in a backfill file: resolve the key only when it changes.
             if let handle = lastHandle, sample.name == lastKeyName, sample.labels == lastLabels {

@@ -76,10 +76,18 @@ struct CheckConfigCommand: ParsableCommand {
         let receivers = config.alerting.alertmanagers.count + config.alerting.webhooks.count + config.alerting.exec.count + (config.alerting.terminal ? 1 : 0)
         lines.append("  alerting: \(receivers) receiver\(receivers == 1 ? "" : "s")")
         lines.append("  web: \(config.web.listenAddress)" + (config.web.bearerTokenFile == nil ? "" : ", bearer token required"))
+        if config.web.bearerTokenFile == nil, let http = try? MonitorHTTPConfiguration(listenAddress: config.web.listenAddress),
+           !http.isLoopback {
+            lines.append("    warning: HTTP surface beyond loopback without web.bearer_token_file: findings, target URLs and scrape errors are readable by anyone who can reach the port")
+        }
         let evidence = config.evidence
         lines.append("  evidence: " + (evidence.pprof
             ? "\(evidence.profiles.map(\.name).joined(separator: ", ")) from " + (evidence.jobs.isEmpty ? "every Go target" : "jobs \(evidence.jobs.joined(separator: ","))") + " on a new leak"
             : "off"))
+        // What the service account (or kubeconfig identity) must be granted: deploy/kubernetes
+        // grants exactly this for its soak.yml (DeployManifestTests checks it).
+        let access = config.requiredKubernetesAccess
+        if !access.isEmpty { lines.append("  kubernetes RBAC: " + access.map(\.description).joined(separator: ", ")) }
         return lines.joined(separator: "\n")
     }
 }

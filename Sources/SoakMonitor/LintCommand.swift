@@ -28,16 +28,22 @@ struct LintCommand: ParsableCommand {
     var file: String
 
     func run() throws {
-        let bytes: [UInt8]
-        do {
-            bytes = file == "-" ? [UInt8](FileHandle.standardInput.readDataToEndOfFile())
-                : [UInt8](try Data(contentsOf: URL(fileURLWithPath: file)))
-        } catch {
-            throw ValidationError("cannot read \(file): \(error.localizedDescription)")
-        }
         let name = file == "-" ? "<stdin>" : file
         var summary = ExpositionSummary()
-        let errors = LintRun.collectErrors(bytes, format: format, into: &summary)
+        var errors: [ExpositionError]
+        if file == "-" {
+            // A pipe cannot be mapped: standard input is read whole.
+            let bytes = try InputFailure.read(file)
+            errors = bytes.withUnsafeBytes { LintRun.collectErrors($0, format: format, into: &summary) }
+        } else {
+            let input = try InputFailure.map(file)
+            errors = LintRun.collectErrors(input.bytes, format: format, into: &summary, releasing: input)
+        }
+        // A repeated series is valid syntax but not a valid exposition (one value per series).
+        errors += summary.duplicates.prefix(20).map {
+            ExpositionError(line: $0.line, column: 1, reason: "duplicate series: \($0.metric) with the same labels already at line \($0.firstLine)")
+        }
+        errors.sort { $0.line < $1.line }
         for error in errors {
             print("\(name):\(error.line):\(error.column): \(error.reason)")
         }
@@ -65,19 +71,28 @@ struct LintCommand: ParsableCommand {
 
 /// Runs the parser over an exposition and, after an error, again from the next line.
 enum LintRun {
-    static func collectErrors(_ bytes: [UInt8], format: ExpositionFormat, into summary: inout ExpositionSummary,
-                              limit: Int = 20) -> [ExpositionError] {
+    /// Parses `bytes` into `summary`, resuming after each failing line, and returns at most
+    /// `limit` errors with lines counted from the start of `bytes`. With `releasing`, the pages of
+    /// that mapped input are given back to the kernel behind the parser (memory bounded by the
+    /// number of series, not the file's size).
+    static func collectErrors(_ bytes: UnsafeRawBufferPointer, format: ExpositionFormat, into summary: inout ExpositionSummary,
+                              limit: Int = 20, releasing input: MappedInput? = nil) -> [ExpositionError] {
         var errors: [ExpositionError] = []
         var offset = 0
         var lineOffset = 0
         let parser = ExpositionParser(format: format)
         while errors.count < limit {
-            do {
-                try bytes.withUnsafeBytes { raw in
-                    try parser.parse(UnsafeRawBufferPointer(rebasing: raw[offset...]), into: &summary)
+            do throws(ExpositionError) {
+                let rest = UnsafeRawBufferPointer(rebasing: bytes[offset...])
+                if let input {
+                    var releasing = PageReleasingVisitor(inner: summary, input: input)
+                    defer { summary = releasing.inner }
+                    try parser.parse(rest, into: &releasing)
+                } else {
+                    try parser.parse(rest, into: &summary)
                 }
                 break
-            } catch let error as ExpositionError {
+            } catch {
                 errors.append(ExpositionError(line: error.line + lineOffset, column: error.column, reason: error.reason))
                 // Resume after the failing line.
                 var line = 1
@@ -90,11 +105,15 @@ enum LintRun {
                 guard index + 1 < bytes.count else { break }
                 lineOffset += error.line
                 offset = index + 1
-            } catch {
-                break
             }
         }
         return errors
+    }
+
+    /// Convenience over `[UInt8]` (tests).
+    static func collectErrors(_ bytes: [UInt8], format: ExpositionFormat, into summary: inout ExpositionSummary,
+                              limit: Int = 20) -> [ExpositionError] {
+        bytes.withUnsafeBytes { collectErrors($0, format: format, into: &summary, limit: limit) }
     }
 }
 

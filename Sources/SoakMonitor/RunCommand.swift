@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import MetricsScrape
+import ServiceLifecycle
 import SoakDaemon
 
 /// `soak run --config FILE`: the always-on monitor.
@@ -19,6 +20,10 @@ struct RunCommand: AsyncParsableCommand {
             On start it resumes from the database: detector state is rebuilt from stored samples
             and open leak episodes are known, so a restart neither forgets a leak nor announces
             it again. SIGTERM/SIGINT stop scraping, ingest what was scraped, flush and close.
+            SIGHUP (or POST /-/reload with the API token) re-reads the file: scrape configs,
+            receivers, detection, retention and evidence apply without a restart; a bad file is
+            refused with its problems and the running configuration stays; storage.path and
+            web.* changes wait for a restart (docs/operations.md).
 
             Example:
               soak check-config /etc/soak/soak.yml && soak run --config /etc/soak/soak.yml
@@ -41,9 +46,11 @@ struct RunCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "soak.run")
-        let configuration: MonitorConfiguration
+        let monitor: ReloadableMonitor
         do {
-            configuration = try MonitorConfiguration(MonitorConfigFile.load(path: config))
+            // The monitor (database, pipeline, scraping) runs inside a reloadable service: SIGHUP
+            // and POST /-/reload apply a new file without the process or the listener going down.
+            monitor = try ReloadableMonitor(configPath: config, file: MonitorConfigFile.load(path: config), logger: logger)
         } catch let error as ConfigError {
             for problem in error.problems { FileHandle.standardError.write(Data((problem.description + "\n").utf8)) }
             throw ExitCode(1)
@@ -53,17 +60,20 @@ struct RunCommand: AsyncParsableCommand {
         }
         // The backend for the monitor's own metrics: bootstrapped once, here, by the executable.
         let registry = SelfMetricsBootstrap.bootstrapPrometheus()
-        let runtime = try await MonitorRuntime.open(configuration: configuration, logger: logger)
+        let configuration = await monitor.configuration
         let http = try MonitorHTTPServer(
             configuration: MonitorHTTPConfiguration(listenAddress: configuration.web.listenAddress,
-                                                    bearerTokenFile: configuration.web.bearerTokenFile),
-            provider: runtime.pipeline, registry: registry, logger: Logger(label: "soak.http"))
-        let receivers = await runtime.pipeline.outbox.receivers
+                                                    bearerTokenFile: configuration.web.bearerTokenFile,
+                                                    publicPaths: Set(configuration.web.publicPaths)),
+            provider: monitor, registry: registry, logger: Logger(label: "soak.http"),
+            reload: { await monitor.reload(trigger: "POST /-/reload") })
         logger.info("soak run started", metadata: [
             "config": "\(config)", "database": "\(configuration.databasePath)",
-            "receivers": "\(receivers.joined(separator: ","))", "web": "\(configuration.web.listenAddress)",
+            "receivers": "\(((try? configuration.alerting.makeNotifiers()) ?? []).map(\.name).joined(separator: ","))",
+            "web": "\(configuration.web.listenAddress)",
         ])
-        try await runtime.run(adding: [http])
+        let group = ServiceGroup(services: [monitor, http], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        try await group.run()
         logger.info("soak run stopped")
     }
 }

@@ -81,9 +81,9 @@ final class ConfigTests: XCTestCase {
                 "soak.yml:6: scrape_configs[0].static_configs[0].targets[0]: \"http://a:1/metrics\" is not host:port (scheme and path belong in scheme and metrics_path)",
                 "soak.yml:9: scrape_configs[0].metric_relabel_configs[0].regex: invalid regular expression \"go_((\"",
                 "soak.yml:11: scrape_configs[0].metric_relabel_configs[1]: action replace requires target_label",
+                "soak.yml:13: scrape_configs[1]: job_name \"a\" already used at line 4",
                 "soak.yml:15: scrape_configs[1].scrape_timeout: scrape_timeout (20s) is longer than scrape_interval (10s)",
                 "soak.yml:16: scrape_configs[1].basic_auth.password: inline secrets are not accepted; use password_file",
-                "soak.yml:13: scrape_configs[1]: job_name \"a\" already used at line 4",
             ])
     }
 

@@ -82,7 +82,7 @@ final class DaemonTablesTests: XCTestCase {
             VALUES ('go_goroutines', 'job="a"', 'goroutines', 'firing', 1, 2, 2, 1, 1, 1, 0.9, 'k', 2)
             """)
         let store = try SeriesStore(path: path)
-        XCTAssertEqual(try raw(path).scalarInt("PRAGMA user_version"), 3)
+        XCTAssertEqual(try raw(path).scalarInt("PRAGMA user_version"), Schema.currentVersion)
         XCTAssertEqual(try store.findings().map(\.dedupeKey), ["k"])
         XCTAssertEqual(try store.evidence(), [])
     }

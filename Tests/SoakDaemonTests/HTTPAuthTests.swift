@@ -1,4 +1,5 @@
 import Foundation
+import HTTPClient
 import XCTest
 @testable import SoakDaemon
 
@@ -43,6 +44,39 @@ final class HTTPAuthTests: XCTestCase {
             XCTAssertEqual(health.status, 200)
             let ready = try await HTTPTestClient.get(server.url("/-/ready"))
             XCTAssertEqual(ready.status, 503, "open, and still honest")
+        }
+    }
+
+    /// `web.public_paths: [/metrics, ...]`: a Prometheus without the token scrapes the monitor,
+    /// the API still needs it, and the probes are closed when the list leaves them out.
+    func testPublicPathsOpenMetricsAndKeepTheAPIBehindTheToken() async throws {
+        let path = try tokenFile("s3cret-token\n")
+        let provider = FakeStatusProvider(findings: [HTTPFixtures.leak()])
+        try await withRunningServer(provider: provider, bearerTokenFile: path, publicPaths: ["/metrics", "/-/ready"]) { server in
+            let metrics = try await HTTPTestClient.get(server.url("/metrics"))
+            XCTAssertEqual(metrics.status, 200)
+            XCTAssertTrue(metrics.text.contains("soak_"), "the metrics page itself")
+            for endpoint in ["/api/v1/findings", "/api/v1/targets", "/healthz"] {
+                let anonymous = try await HTTPTestClient.get(server.url(endpoint))
+                XCTAssertEqual(anonymous.status, 401, endpoint)
+            }
+            let ready = try await HTTPTestClient.get(server.url("/-/ready"))
+            XCTAssertEqual(ready.status, 200)
+        }
+    }
+
+    /// A known path with another method is 405 (with `Allow: GET`), not 404 (issue 20).
+    func testOtherMethodsOnKnownPathsAre405WithAllow() async throws {
+        try await withRunningServer(provider: FakeStatusProvider()) { server in
+            for (method, path) in [("POST", "/metrics"), ("DELETE", "/api/v1/findings"), ("PUT", "/healthz"),
+                                   ("PATCH", "/api/v1/findings/17")] {
+                let result = await CurlHTTPClient().send(HTTPRequest(method: method, url: server.url(path), timeoutSeconds: 5))
+                guard case .success(let response) = result else { return XCTFail("\(method) \(path): \(result)") }
+                XCTAssertEqual(response.status, 405, "\(method) \(path)")
+                XCTAssertEqual(String(decoding: response.body, as: UTF8.self), #"{"error":"method not allowed; use GET"}"#)
+            }
+            let unknown = try await HTTPTestClient.get(server.url("/nowhere"))
+            XCTAssertEqual(unknown.status, 404, "an unknown path is still 404")
         }
     }
 

@@ -40,6 +40,7 @@ func withRunningServer(
     provider: any MonitorStatusProvider,
     registry: PrometheusCollectorRegistry? = nil,
     bearerTokenFile: String? = nil,
+    publicPaths: Set<String> = ["/healthz", "/-/ready"],
     processStatistics: (@Sendable () -> ProcessStatistics?)? = nil,
     _ body: (RunningServer) async throws -> Void
 ) async throws {
@@ -47,7 +48,8 @@ func withRunningServer(
     var logger = Logger(label: "test.http")
     logger.logLevel = .warning
     let server = try MonitorHTTPServer(
-        configuration: MonitorHTTPConfiguration(host: "127.0.0.1", port: 0, bearerTokenFile: bearerTokenFile),
+        configuration: MonitorHTTPConfiguration(host: "127.0.0.1", port: 0, bearerTokenFile: bearerTokenFile,
+                                                publicPaths: publicPaths),
         provider: provider, registry: registry, logger: logger,
         processStatistics: processStatistics ?? { try? ProcessStatistics.current() },
         onListening: { _, port in

@@ -147,6 +147,14 @@ final class ChildDaemon {
         kill()
     }
 
+    /// Sends `signal` (SIGHUP: reload) without waiting.
+    func signal(_ signal: Int32) {
+        guard process.isRunning else { return }
+        Glibc.kill(process.processIdentifier, signal)
+    }
+
+    var isRunning: Bool { process.isRunning }
+
     var terminationReason: Process.TerminationReason { process.terminationReason }
     var exitStatus: Int32 { process.terminationStatus }
 }

@@ -6,34 +6,7 @@ import LeakEvaluation
 /// `soak analyze` end to end: the built `soak` executable replays an OpenMetrics backfill file
 /// through the streaming detector and reports per series.
 final class AnalyzeCommandTests: XCTestCase {
-    /// The `soak` executable, built next to the test bundle by `swift build --build-tests` (this
-    /// target depends on the SoakMonitor executable target, so it is built before the tests).
-    private func soakExecutable() throws -> URL {
-        let folders = [URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
-                       Bundle(for: AnalyzeCommandTests.self).bundleURL.deletingLastPathComponent()]
-        guard let soak = folders.map({ $0.appendingPathComponent("soak") })
-            .first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-            throw XCTSkip("soak not found in \(folders.map(\.path)); build with `swift build --build-tests`")
-        }
-        return soak
-    }
-
-    /// Runs `soak` with `arguments`; returns its exit status and what it wrote to stdout and stderr.
-    private func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = try soakExecutable()
-        process.arguments = arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        // Read before waiting: a full pipe would block the child.
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
-    }
+    private func run(_ arguments: [String]) throws -> SoakProcess.Run { try SoakProcess.run(arguments) }
 
     private func temporaryFile(_ name: String, contents: String) throws -> URL {
         let url = FileManager.default.temporaryDirectory
@@ -111,11 +84,12 @@ final class AnalyzeCommandTests: XCTestCase {
         XCTAssertTrue(ok["firstAlertAt"] is NSNull, "a flat series has no alert")
     }
 
-    func testMalformedInputNamesTheLineAndExitsWithOne() throws {
+    /// Bad data is input that cannot be used: exit 2 (not 1, the gate, nor 64, usage).
+    func testMalformedInputNamesTheLineAndExitsWithTwo() throws {
         let text = "# TYPE process_open_fds gauge\nprocess_open_fds 12 1767225600\nprocess_open_fds{job=\"x\" 13 1767225630\n# EOF\n"
         let file = try temporaryFile("malformed.om", contents: text)
         let result = try run(["analyze", "--input", file.path, "--format", "json"])
-        XCTAssertEqual(result.status, 1)
+        XCTAssertEqual(result.status, 2)
         let output = result.stderr + result.stdout
         XCTAssertTrue(output.contains("\(file.path):3:"), "expected \(file.path):3:col: in \(output)")
         XCTAssertNotNil(output.range(of: "\(file.path):3:[0-9]+: ", options: .regularExpression), output)

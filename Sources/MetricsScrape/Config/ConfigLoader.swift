@@ -56,7 +56,9 @@ struct ConfigLoader {
         guard let fields = cursor.mapping(allowed: ["scrape_interval", "scrape_timeout", "external_labels",
                                                     "body_size_limit", "evaluation_interval"]) else { return global }
         if let value = fields["scrape_interval"]?.duration() { global.scrapeIntervalSeconds = value }
-        if let value = fields["scrape_timeout"]?.duration() { global.scrapeTimeoutSeconds = value }
+        if let value = fields["scrape_timeout"]?.duration() {
+            if value > 0 { global.scrapeTimeoutSeconds = value } else { fields["scrape_timeout"]?.problem("must be greater than 0") }
+        }
         if let value = fields["external_labels"]?.labels() { global.externalLabels = value }
         if let cursor = fields["body_size_limit"], let limit = byteSize(cursor) { global.bodyLimitBytes = limit }
         if global.scrapeIntervalSeconds <= 0 { fields["scrape_interval"]?.problem("must be greater than 0") }
@@ -112,7 +114,9 @@ struct ConfigLoader {
         }
         if let timeoutCursor = fields["scrape_timeout"], let value = timeoutCursor.duration() {
             job.scrapeTimeoutSeconds = value
-            if value > job.scrapeIntervalSeconds {
+            if value <= 0 {
+                timeoutCursor.problem("must be greater than 0")
+            } else if value > job.scrapeIntervalSeconds {
                 timeoutCursor.problem("scrape_timeout (\(PrometheusDuration.format(value))) is longer than scrape_interval (\(PrometheusDuration.format(job.scrapeIntervalSeconds)))")
             }
         }
@@ -124,7 +128,11 @@ struct ConfigLoader {
         }
         if let value = fields["follow_redirects"]?.bool() { job.followRedirects = value }
         if let honor = fields["honor_labels"], honor.bool() == true { honor.problem("honor_labels: true is not supported") }
-        _ = fields["honor_timestamps"]?.bool()
+        if let honor = fields["honor_timestamps"], honor.bool() == false {
+            // Prometheus would stamp every sample with the scrape time instead; SoakMonitor
+            // always keeps exposition timestamps (bounded: see ScrapeResult.futureToleranceMs).
+            honor.problem("honor_timestamps: false is not supported (exposition timestamps are kept)")
+        }
         if let value = fields["keep_all_metrics"]?.bool() { job.keepAllMetrics = value }
         if let patterns = fields["keep_metrics"]?.sequence() { job.keepMetrics = patterns.compactMap(readRegex) }
         if let groups = fields["static_configs"]?.sequence() { job.staticConfigs = groups.compactMap(readStaticConfig) }
@@ -217,6 +225,8 @@ struct ConfigLoader {
                 guard let address = target.nonEmptyString() else { continue }
                 if address.contains("/") {
                     target.problem("\"\(address)\" is not host:port (scheme and path belong in scheme and metrics_path)")
+                } else if let problem = Self.portProblem(address) {
+                    target.problem("\"\(address)\": \(problem)")
                 } else {
                     group.targets.append(address)
                 }
@@ -226,6 +236,25 @@ struct ConfigLoader {
         }
         group.labels = fields["labels"]?.labels() ?? []
         return group
+    }
+
+    /// Why the port of `host:port` (or `[v6]:port`) cannot be dialled; nil when it can or when
+    /// there is no port (the scheme's default applies).
+    static func portProblem(_ address: String) -> String? {
+        let portText: Substring
+        if address.hasPrefix("[") {
+            guard let close = address.firstIndex(of: "]") else { return "unclosed [ in an IPv6 address" }
+            let rest = address[address.index(after: close)...]
+            guard !rest.isEmpty else { return nil }
+            guard rest.hasPrefix(":") else { return "expected [address]:port" }
+            portText = rest.dropFirst()
+        } else {
+            guard let colon = address.lastIndex(of: ":") else { return nil }
+            if address[..<colon].contains(":") { return "IPv6 addresses go in brackets: [address]:port" }
+            portText = address[address.index(after: colon)...]
+        }
+        guard let port = Int(portText), (1...65535).contains(port) else { return "port must be 1...65535" }
+        return nil
     }
 
     private func readRegex(_ cursor: YAMLCursor) -> AnchoredRegex? {
@@ -297,7 +326,9 @@ struct ConfigLoader {
         }
         if let namespaces = fields["namespaces"], let ns = namespaces.mapping(allowed: ["names", "own_namespace"]) {
             sd.namespaces = ns["names"]?.stringList() ?? []
-            _ = ns["own_namespace"]?.bool()
+            if let own = ns["own_namespace"], own.bool() == true {
+                own.problem("own_namespace is not supported: list the namespace under names")
+            }
         } else if let namespace = preset?.namespace {
             sd.namespaces = [namespace]
         }

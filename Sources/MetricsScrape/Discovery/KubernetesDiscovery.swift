@@ -49,14 +49,18 @@ public final class KubernetesDiscovery: @unchecked Sendable {
         var labelSets: [LabelSet] = []
         for config in job.kubernetesSDConfigs {
             let access = try KubernetesAPIAccess.resolve(config, environment: environment)
+            // The paths come from the RBAC rule the role needs (KubernetesAccessRule), so what
+            // is requested and what deploy/kubernetes grants are one list.
+            let rule = config.role.accessRule
             switch config.role {
             case .node:
-                let nodes: [KubernetesObjects.Node] = try list(path: "/api/v1/nodes", config: config, access: access)
+                let path = rule.collectionPath() ?? "/api/v1/nodes"
+                let nodes: [KubernetesObjects.Node] = try list(path: path, config: config, access: access)
                 labelSets += nodes.compactMap { KubernetesTargetLabels.labelSets(for: $0, preset: job.preset) }
             case .pod:
-                let paths = config.namespaces.isEmpty ? ["/api/v1/pods"]
-                    : config.namespaces.map { "/api/v1/namespaces/\(percentEncode($0))/pods" }
-                for path in paths {
+                let paths = config.namespaces.isEmpty ? [rule.collectionPath()]
+                    : config.namespaces.map { rule.collectionPath(namespace: $0) }
+                for case let path? in paths {
                     let pods: [KubernetesObjects.Pod] = try list(path: path, config: config, access: access)
                     labelSets += pods.flatMap { KubernetesTargetLabels.labelSets(for: $0, preset: job.preset) }
                 }

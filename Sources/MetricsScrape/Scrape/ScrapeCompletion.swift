@@ -29,6 +29,7 @@ enum ScrapeCompletion {
                                               targetLabels: relabeling.rules.isEmpty ? target.labels : nil,
                                               decisions: transfer.nameDecisions)
         transfer.nameDecisions = MetricNameDecisions()  // moved into the collector so the dictionary is not copied on write
+        collector.latestTimestampMs = transfer.startedWallMs + ScrapeResult.futureToleranceMs
         do {
             try ExpositionParser(format: format).parse(transfer.body, into: &collector)
         } catch {
@@ -39,6 +40,7 @@ enum ScrapeCompletion {
         }
         transfer.nameDecisions = collector.decisions
         result.samplesScraped = collector.scraped
+        result.samplesOutOfBounds = collector.outOfBounds
         if relabeling.rules.isEmpty {
             result.samples = collector.samples
         } else {

@@ -21,6 +21,14 @@ public struct ScrapeResult: Sendable {
     /// Connections libcurl had to open for this scrape (0 when an existing one was reused).
     public var newConnections: Int
     public var error: ScrapeError?
+    /// Samples dropped because their exposition timestamp lies more than
+    /// ``ScrapeResult/futureToleranceMs`` after the scrape's start: stored, such a sample would
+    /// make every later sample of its series out of order, for ever.
+    public var samplesOutOfBounds = 0
+
+    /// How far ahead of the scrape an exposition timestamp may lie (clock skew between target
+    /// and monitor): 10 minutes.
+    public static let futureToleranceMs: Int64 = 600_000
 
     /// True when the target answered with a parseable exposition.
     public var up: Bool { error == nil }

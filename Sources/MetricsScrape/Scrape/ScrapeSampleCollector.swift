@@ -18,6 +18,9 @@ struct ScrapeSampleCollector: ExpositionVisitor {
     var decisions: MetricNameDecisions
     var samples: [Sample] = []
     var scraped = 0
+    /// Exposition timestamps after this are dropped and counted (``ScrapeResult/samplesOutOfBounds``).
+    var latestTimestampMs = Int64.max
+    var outOfBounds = 0
     private var previousName: [UInt8] = []
     private var previous: MetricNameDecisions.Entry?
 
@@ -38,6 +41,10 @@ struct ScrapeSampleCollector: ExpositionVisitor {
             previous = entry
         }
         guard entry.keep else { return }
+        if let timestamp = sample.timestampMs, timestamp > latestTimestampMs {
+            outOfBounds += 1
+            return
+        }
 
         let view = sample.labels
         var labels: [Label] = []

@@ -1,4 +1,5 @@
-/// Decodes chunks written by `ChunkEncoder`.
+/// Decodes stored chunks: encoding 1 (Gorilla v1, `ChunkEncoder`; every chunk written before
+/// schema version 4 and every open chunk) and encoding 2 (decimal, `DecimalChunkCodec`).
 public enum ChunkDecoder {
     /// Appends every sample of `chunk` to `timestampsMs` and `values`; returns the sample count.
     ///
@@ -7,6 +8,9 @@ public enum ChunkDecoder {
     @discardableResult
     public static func decode(_ chunk: UnsafeRawBufferPointer, appendingTo timestampsMs: inout [Int64],
                               values: inout [Double]) throws(StoreError) -> Int {
+        if chunk.count >= 2 && chunk[0] == DecimalChunkCodec.encoding {
+            return try DecimalChunkCodec.decode(chunk, appendingTo: &timestampsMs, values: &values)
+        }
         guard chunk.count >= 2, chunk[0] == ChunkEncoder.gorillaV1 else {
             throw StoreError.corruptChunk("unknown chunk encoding \(chunk.first.map(String.init) ?? "(empty)")")
         }

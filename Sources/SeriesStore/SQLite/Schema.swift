@@ -130,6 +130,11 @@ enum Schema {
             CREATE INDEX evidence_by_finding ON evidence (finding_id, id);
             CREATE INDEX evidence_by_time ON evidence (fetched_ms);
             """),
+        // Version 4: no table changes. Sealed chunks may now be in decimal coding (chunk encoding
+        // 2, rollup encoding 3); the version keeps older builds, which cannot decode them, from
+        // opening such a file (`.schemaTooNew`) instead of failing on its chunks. Everything
+        // written before stays readable.
+        Migration(version: 4, sql: "-- chunk encoding 2 and rollup encoding 3 (decimal coding) from here on"),
     ]
 
     /// The version this build writes.

@@ -1,18 +1,18 @@
 import Hummingbird
 
-/// Answers 401 to any request without `Authorization: Bearer <token>`, except the probes.
+/// Answers 401 to any request without `Authorization: Bearer <token>`, except the public paths.
 ///
-/// `/healthz` and `/-/ready` stay open so kubelet and load-balancer probes, which cannot carry
-/// a secret easily, keep working; they reveal only "ok" and the readiness reasons.
+/// By default `/healthz` and `/-/ready` stay open so kubelet and load-balancer probes, which
+/// cannot carry a secret easily, keep working; they reveal only "ok" and the readiness reasons.
+/// `web.public_paths` may add `/metrics` for a Prometheus that does not hold the token.
 /// The presented token is never logged or echoed.
 struct BearerTokenMiddleware<Context: RequestContext>: RouterMiddleware {
-    /// Paths served without a token.
-    static var openPaths: Set<String> { ["/healthz", "/-/ready"] }
-
     let token: BearerToken
+    /// Paths served without a token.
+    let publicPaths: Set<String>
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if Self.openPaths.contains(request.uri.path) {
+        if publicPaths.contains(request.uri.path) {
             return try await next(request, context)
         }
         guard let presented = BearerToken.credential(fromAuthorization: request.headers[.authorization]),

@@ -1,4 +1,5 @@
 import Foundation
+import MetricsScrape
 
 /// Where the monitor's HTTP surface listens and whether it asks for a bearer token.
 ///
@@ -16,21 +17,27 @@ public struct MonitorHTTPConfiguration: Sendable, Hashable {
     /// TCP port; 0 asks the kernel for a free one (tests), reported by
     /// ``MonitorHTTPServer/init(configuration:provider:registry:logger:onListening:)``'s callback.
     public var port: Int
-    /// A file holding the bearer token every request except `/healthz` and `/-/ready` must
+    /// A file holding the bearer token every request except the ``publicPaths`` must
     /// present (`Authorization: Bearer <token>`); `nil` serves without authentication.
     /// Surrounding whitespace (the trailing newline of `echo token > file`) is ignored.
     public var bearerTokenFile: String?
+    /// Paths served without the token (`web.public_paths`): the probes by default, `/metrics`
+    /// too when a Prometheus without the token scrapes the monitor.
+    public var publicPaths: Set<String>
 
-    /// Makes a configuration; the defaults are loopback, port 9847, no token.
-    public init(host: String = "127.0.0.1", port: Int = MonitorHTTPConfiguration.defaultPort, bearerTokenFile: String? = nil) {
+    /// Makes a configuration; the defaults are loopback, port 9847, no token, open probes.
+    public init(host: String = "127.0.0.1", port: Int = MonitorHTTPConfiguration.defaultPort, bearerTokenFile: String? = nil,
+                publicPaths: Set<String> = Set(WebSection.defaultPublicPaths)) {
         self.host = host
         self.port = port
         self.bearerTokenFile = bearerTokenFile
+        self.publicPaths = publicPaths
     }
 
     /// Reads a `host:port` listen address: `127.0.0.1:9847`, `localhost:9847`, `[::1]:9847`,
     /// `:9847` (all IPv4 interfaces, as Go's `net.Listen` reads it).
-    public init(listenAddress: String, bearerTokenFile: String? = nil) throws(MonitorHTTPError) {
+    public init(listenAddress: String, bearerTokenFile: String? = nil,
+                publicPaths: Set<String> = Set(WebSection.defaultPublicPaths)) throws(MonitorHTTPError) {
         let text = listenAddress.trimmingCharacters(in: .whitespaces)
         let hostPart: Substring
         let portText: Substring
@@ -53,7 +60,8 @@ public struct MonitorHTTPConfiguration: Sendable, Hashable {
         guard let port = Int(portText), (0...65535).contains(port) else {
             throw MonitorHTTPError(kind: .invalidListenAddress, message: "port must be 0...65535", context: listenAddress)
         }
-        self.init(host: hostPart.isEmpty ? "0.0.0.0" : String(hostPart), port: port, bearerTokenFile: bearerTokenFile)
+        self.init(host: hostPart.isEmpty ? "0.0.0.0" : String(hostPart), port: port, bearerTokenFile: bearerTokenFile,
+                  publicPaths: publicPaths)
     }
 
     /// Whether ``host`` only accepts connections from this machine.

@@ -38,12 +38,14 @@ public struct MonitorHTTPServer: Service {
     ///     (``SelfMetricsBootstrap/bootstrapPrometheus()``); `nil` serves `/metrics` without
     ///     self-metrics.
     ///   - processStatistics: how to read the `process_*` figures; the default reads `/proc/self`.
+    ///   - reload: what `POST /-/reload` runs (``ReloadableMonitor/reload(trigger:)``); nil: no such route.
     public init(
         configuration: MonitorHTTPConfiguration = MonitorHTTPConfiguration(),
         provider: any MonitorStatusProvider,
         registry: PrometheusCollectorRegistry?,
         logger: Logger = Logger(label: "soak.http"),
         processStatistics: @escaping @Sendable () -> ProcessStatistics? = { try? ProcessStatistics.current() },
+        reload: (@Sendable () async -> ReloadOutcome)? = nil,
         onListening: @escaping ListeningHandler = { _, _ in }
     ) throws(MonitorHTTPError) {
         self.configuration = configuration
@@ -53,7 +55,8 @@ public struct MonitorHTTPServer: Service {
             self.token = nil
         }
         self.routes = MonitorRoutes(
-            provider: provider, metricsPage: MetricsPage(registry: registry, processStatistics: processStatistics))
+            provider: provider, metricsPage: MetricsPage(registry: registry, processStatistics: processStatistics),
+            reload: reload)
         self.logger = logger
         self.onListening = onListening
     }
@@ -62,7 +65,7 @@ public struct MonitorHTTPServer: Service {
     public func run() async throws {
         let router = Router()
         if let token {
-            router.add(middleware: BearerTokenMiddleware(token: token))
+            router.add(middleware: BearerTokenMiddleware(token: token, publicPaths: configuration.publicPaths))
         }
         routes.register(on: router)
 

@@ -1,6 +1,7 @@
 import HTTPClient
 import SoakModel
 import Foundation
+import HTTPTypes
 import Hummingbird
 
 /// The endpoints of the monitor's HTTP surface, each next to its handler.
@@ -14,9 +15,13 @@ import Hummingbird
 /// | `GET /api/v1/findings/{id}` | one finding, 404 when unknown |
 /// | `GET /api/v1/targets` | JSON array of targets |
 /// | `GET /api/v1/evidence/{id}` | a captured profile's body, as a download; 404 when unknown |
+/// | `POST /-/reload` | re-reads the config file (`soak run` only): 200 reloaded/unchanged, 400 refused, 500 failed |
 struct MonitorRoutes: Sendable {
     let provider: any MonitorStatusProvider
     let metricsPage: MetricsPage
+    /// Applies the config file again (``ReloadableMonitor/reload(trigger:)``); nil where the
+    /// server fronts no reloadable monitor (`soak demo`, tests): the route is then absent.
+    var reload: (@Sendable () async -> ReloadOutcome)? = nil
 
     /// Adds the routes to `router`.
     func register<Context: RequestContext>(on router: Router<Context>) {
@@ -81,6 +86,38 @@ struct MonitorRoutes: Sendable {
 
         router.get("/api/v1/targets") { _, _ in
             Self.json(await provider.targetsSnapshot().map(TargetJSON.init(snapshot:)))
+        }
+
+        // Another method on a known path is 405 with the methods that are allowed (RFC 9110
+        // §15.5.6), not 404: the path exists.
+        var allowed: [(path: String, methods: String)] = [
+            "/metrics", "/healthz", "/-/ready", "/api/v1/findings", "/api/v1/findings/:id", "/api/v1/targets",
+            "/api/v1/evidence/:id",
+        ].map { ($0, "GET") }
+        if reload != nil { allowed.append(("/-/reload", "POST")) }
+        for (path, methods) in allowed {
+            for method in [.get, .post, .put, .delete, .patch] as [HTTPTypes.HTTPRequest.Method] where method.rawValue != methods {
+                router.on(RouterPath(path), method: method) { _, _ in
+                    var response = Self.json(APIJSON.ErrorBody(error: "method not allowed; use \(methods)"))
+                    response.status = .methodNotAllowed
+                    response.headers[.allow] = methods
+                    return response
+                }
+            }
+        }
+
+        if let reload {
+            // Behind the bearer token like the API (web.public_paths cannot name it).
+            router.post("/-/reload") { _, _ in
+                let outcome = await reload()
+                var response = Self.json(outcome)
+                switch outcome.status {
+                case .reloaded, .unchanged: break
+                case .refused: response.status = .badRequest
+                case .failed: response.status = .internalServerError
+                }
+                return response
+            }
         }
     }
 

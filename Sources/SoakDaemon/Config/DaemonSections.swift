@@ -68,8 +68,17 @@ public struct DetectionSection: Sendable, Hashable {
 public struct WebSection: Sendable, Hashable {
     /// `host:port`; loopback by default so nothing is exposed unless asked for.
     public var listenAddress: String = "127.0.0.1:9847"
-    /// When set, every endpoint but `/healthz` and `/-/ready` requires `Authorization: Bearer <file contents>`.
+    /// When set, every endpoint but the ``publicPaths`` requires `Authorization: Bearer <file contents>`.
     public var bearerTokenFile: String?
+    /// Paths served without the token (`public_paths`): the probes by default; add `/metrics`
+    /// so a Prometheus that does not hold the token can scrape the monitor. Only
+    /// ``WebSection/publicPathChoices`` may be listed: the API stays behind the token.
+    public var publicPaths: [String] = WebSection.defaultPublicPaths
+
+    /// The probes: kubelets and load balancers cannot easily present a secret.
+    public static let defaultPublicPaths = ["/healthz", "/-/ready"]
+    /// What `public_paths` may name: the probes and the monitor's own metrics.
+    public static let publicPathChoices = ["/metrics", "/healthz", "/-/ready"]
 
     public init() {}
 }

@@ -208,7 +208,7 @@ struct MonitorConfigLoader {
 
     func readWeb(_ cursor: YAMLCursor) -> WebSection {
         var web = WebSection()
-        guard let fields = cursor.mapping(allowed: ["listen_address", "bearer_token_file"],
+        guard let fields = cursor.mapping(allowed: ["listen_address", "bearer_token_file", "public_paths"],
                                           secretKeys: ["bearer_token": "bearer_token_file"]) else { return web }
         if let address = fields["listen_address"], let text = address.nonEmptyString() {
             if let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port),
@@ -219,6 +219,14 @@ struct MonitorConfigLoader {
             }
         }
         web.bearerTokenFile = fields["bearer_token_file"].flatMap(readFile)
+        if let paths = fields["public_paths"], let list = paths.stringList() {
+            let unknown = list.filter { !WebSection.publicPathChoices.contains($0) }
+            if unknown.isEmpty {
+                web.publicPaths = list
+            } else {
+                paths.problem("\(unknown.joined(separator: ", ")) cannot be public (only \(WebSection.publicPathChoices.joined(separator: ", ")); the API stays behind the token)")
+            }
+        }
         return web
     }
 

@@ -110,6 +110,8 @@ public actor MonitorPipeline {
         var state = targets[key] ?? TargetState(status: TargetStatus(
             key: key, labels: Dictionary(result.target.labels.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first }), url: result.target.redactedURL, up: false,
             lastScrape: nil, lastDurationSeconds: 0, lastSamples: 0, lastError: nil, version: nil, lastRestart: nil))
+        logTransition(of: key, from: targets[key]?.status, to: result)
+        state.status.samplesOutOfBounds = result.samplesOutOfBounds
         state.status.up = result.up
         state.status.lastScrape = Self.date(result.timestampMs)
         state.status.lastDurationSeconds = result.durationSeconds

@@ -18,5 +18,7 @@ struct TargetStatus: Sendable, Hashable {
     var version: String?
     /// When `process_start_time_seconds` last changed (a restart seen by the monitor).
     var lastRestart: Date?
+    /// Samples of the last scrape dropped for a timestamp too far in the future.
+    var samplesOutOfBounds = 0
 }
 
