@@ -66,7 +66,7 @@ let package = Package(
         // What the detector is judged with, kept out of the shipped detector: the labelled
         // synthetic corpus, Prometheus' `deriv()` and the reference alert rules, the seeded
         // generator. Used by SoakEval, SoakBench, the tests and the demo's exporters.
-        .target(name: "LeakEvaluation", dependencies: ["LeakDetection"]),
+        .target(name: "LeakEvaluation", dependencies: ["SoakModel", "LeakDetection"]),
         // The daemon's persistent state (findings, evidence, alert outbox; samples through the
         // store) with typed rows, readable by the pipeline, the API and reports alike.
         .target(name: "MonitorState", dependencies: ["SoakModel", "SeriesStore", "MetricsScrape"]),

@@ -1,4 +1,5 @@
 import LeakDetection
+import SoakModel
 
 /// The shapes of the labelled synthetic corpus: what healthy components and leaking ones look
 /// like in soak metrics.
@@ -138,7 +139,7 @@ public struct SyntheticCorpus: Sendable {
             text += "# TYPE \(name) gauge\n"
             for s in byName[name] ?? [] {
                 let labelText = s.labels.sorted { $0.key < $1.key }
-                    .map { "\($0.key)=\"\(escapeLabelValue($0.value))\"" }.joined(separator: ",")
+                    .map { "\($0.key)=\"\(QuotedText.escaped($0.value))\"" }.joined(separator: ",")
                 let prefix = labelText.isEmpty ? name : "\(name){\(labelText)}"
                 for (i, value) in s.values.enumerated() where value.isFinite {
                     text += "\(prefix) \(value) \(seconds(s.timestampMs(i)))\n"
@@ -155,19 +156,6 @@ public struct SyntheticCorpus: Sendable {
         guard fraction != 0 else { return String(whole) }
         let digits = String(fraction)
         return "\(whole).\(String(repeating: "0", count: 3 - digits.count))\(digits)"
-    }
-
-    private static func escapeLabelValue(_ value: String) -> String {
-        var out = ""
-        for c in value {
-            switch c {
-            case "\\": out += "\\\\"
-            case "\"": out += "\\\""
-            case "\n": out += "\\n"
-            default: out.append(c)
-            }
-        }
-        return out
     }
 }
 
