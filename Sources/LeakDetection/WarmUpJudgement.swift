@@ -75,15 +75,26 @@ struct WarmUpJudgement {
         var bestTau = longest
         var tau = longest
         for _ in 0..<timeConstants {
-            var meanX = 0.0
-            for i in 0..<n { meanX += ElementaryMath.exp(-(point(i).time - origin) / tau) }
-            meanX /= Double(n)
-            var sxx = 0.0, sxy = 0.0
+            // One pass with x = e^(−(t − origin)/τ) built by multiplication: the points are
+            // (nearly) evenly spaced, so the step factor is recomputed only when the spacing
+            // changes — one exponential per τ instead of one per point.
+            var sumX = 0.0, sumXX = 0.0, sumXY = 0.0
+            var x = 1.0
+            var previousTime = origin
+            var step = 0.0
+            var factor = 1.0
             for i in 0..<n {
                 let p = point(i)
-                let x = ElementaryMath.exp(-(p.time - origin) / tau) - meanX
-                sxx += x * x; sxy += x * (p.value - meanY)
+                let gap = p.time - previousTime
+                if gap != step { step = gap; factor = ElementaryMath.exp(-gap / tau) }
+                x *= factor
+                previousTime = p.time
+                let y = p.value - meanY
+                sumX += x; sumXX += x * x; sumXY += x * y
             }
+            let meanX = sumX / Double(n)
+            let sxx = max(0, sumXX - sumX * meanX)
+            let sxy = sumXY  // Σ(x − x̄)(y − ȳ) = Σx(y − ȳ), since Σ(y − ȳ) = 0
             // Rising towards a plateau: y falls as e^(−t/τ) falls, a negative coefficient; the
             // best curve with c ≥ 0 for rising data is flat (c = 0).
             let sse = sxx > 0 && sxy < 0 ? max(0, syy - sxy * sxy / sxx) : syy
