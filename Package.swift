@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "LeakDetection", targets: ["LeakDetection"]),
         .library(name: "LeakEvaluation", targets: ["LeakEvaluation"]),
         .library(name: "MonitorState", targets: ["MonitorState"]),
+        .library(name: "PromQL", targets: ["PromQL"]),
         .library(name: "SoakDaemon", targets: ["SoakDaemon"]),
         .library(name: "SoakDemo", targets: ["SoakDemo"]),
     ],
@@ -69,13 +70,18 @@ let package = Package(
         .target(name: "LeakEvaluation", dependencies: ["SoakModel", "LeakDetection"]),
         // The daemon's persistent state (findings, evidence, alert outbox; samples through the
         // store) with typed rows, readable by the pipeline, the API and reports alike.
-        .target(name: "MonitorState", dependencies: ["SoakModel", "SeriesStore", "MetricsScrape"]),
+        // The read API's query language: parser and evaluator of a PromQL subset over a small
+        // storage protocol (no store, no network; see docs/http-api.md).
+        .target(name: "PromQL", dependencies: ["SoakModel"]),
+        .target(name: "MonitorState", dependencies: ["SoakModel", "SeriesStore", "MetricsScrape", "PromQL"]),
         // The always-on monitor's logic (pipeline, alert hooks, outbox, API), kept out of the thin
         // `soak` executable so tests can reach it.
         .target(
             name: "SoakDaemon",
             dependencies: [
                 "SoakModel", "HTTPClient", "ConfigSupport", "MetricsScrape", "SeriesStore", "LeakDetection", "MonitorState",
+                // The Prometheus-compatible read API's query language (Sources/SoakDaemon/API/PrometheusAPI).
+                "PromQL",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -135,6 +141,12 @@ let package = Package(
             dependencies: ["MetricsScrape"],
             path: "Fuzz/ExpositionFuzz"
         ),
+        // `make fuzz-promql`: libFuzzer entry point for the PromQL parser and evaluator.
+        .executableTarget(
+            name: "PromQLFuzz",
+            dependencies: ["PromQL"],
+            path: "Fuzz/PromQLFuzz"
+        ),
         .testTarget(
             name: "MetricsScrapeTests",
             dependencies: [
@@ -153,9 +165,14 @@ let package = Package(
         .testTarget(name: "SeriesStoreTests", dependencies: ["SoakModel", "SeriesStore"]),
         .testTarget(name: "MonitorStateTests", dependencies: ["SoakModel", "SeriesStore", "MonitorState"]),
         .testTarget(name: "LeakDetectionTests", dependencies: ["SoakModel", "LeakDetection", "LeakEvaluation"]),
+        // Includes Prometheus 2.42's own PromQL test scripts (../shared/testdata/promql-v2.42).
+        .testTarget(name: "PromQLTests", dependencies: ["SoakModel", "PromQL"]),
         // `soak analyze` end to end: launches the built `soak` from the build folder. Depending on
         // the executable target makes `swift build --build-tests` build `soak` first.
-        .testTarget(name: "SoakMonitorTests", dependencies: ["SoakMonitor", "SoakModel", "LeakDetection", "LeakEvaluation"]),
+        // Also the read API's conformance test against a real Prometheus (PrometheusConformanceTests).
+        .testTarget(name: "SoakMonitorTests", dependencies: [
+            "SoakMonitor", "SoakModel", "LeakDetection", "LeakEvaluation", "SoakDaemon", "MonitorState", "SeriesStore", "PromQL",
+        ]),
         .testTarget(
             name: "SoakDemoTests",
             dependencies: [
@@ -166,7 +183,7 @@ let package = Package(
         .testTarget(
             name: "SoakDaemonTests",
             dependencies: [
-                "SoakModel", "HTTPClient", "ConfigSupport", "SoakDaemon", "MetricsScrape", "SeriesStore", "LeakDetection",
+                "SoakModel", "HTTPClient", "ConfigSupport", "SoakDaemon", "MetricsScrape", "SeriesStore", "LeakDetection", "PromQL",
                 "MonitorState", "CCurl",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -73,6 +73,20 @@ package enum ElementaryMath {
         return z >= 0 ? 1 - erfc / 2 : erfc / 2
     }
 
+    /// The standard normal quantile Φ⁻¹(p) for p in (0, 1), by bisection on ``normalCDF(_:)``
+    /// (60 halvings of [−10, 10]: as accurate as the CDF). Used for confidence levels, never per sample.
+    static func normalQuantile(_ p: Double) -> Double {
+        guard p > 0 else { return -.infinity }
+        guard p < 1 else { return .infinity }
+        var low = -10.0
+        var high = 10.0
+        for _ in 0..<60 {
+            let mid = (low + high) / 2
+            if normalCDF(mid) < p { low = mid } else { high = mid }
+        }
+        return (low + high) / 2
+    }
+
     private static func scaleByPowerOfTwo(_ value: Double, _ k: Int) -> Double {
         var result = value
         var k = k

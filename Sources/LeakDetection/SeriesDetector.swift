@@ -599,50 +599,9 @@ public struct SeriesDetector: Sendable {
                     ? ring[first + k + 1].level(means: !ring.judgesMeans) - ring[first + k].level(means: !ring.judgesMeans)
                     : ring.floor(first + k + 1) - ring.floor(first + k)
             }
-            // A few large differences (the steps of a staircase, one restart-free jump) are not
-            // persistence: differences beyond `differenceClipMADs` robust deviations from their
-            // median are clipped there, so the lag correlation describes the bulk of the noise.
-            let clip = configuration.differenceClipMADs
-            if clip.isFinite {
-                let work = UnsafeMutableBufferPointer(rebasing: scratch[m..<(2 * m)])
-                for k in 0..<m { work[k] = scratch[k] }
-                let center = TheilSen.median(work, count: m)
-                for k in 0..<m { work[k] = abs(scratch[k] - center) }
-                let spread = 1.4826 * TheilSen.median(work, count: m)
-                if spread > 0 {
-                    let low = center - clip * spread
-                    let high = center + clip * spread
-                    for k in 0..<m { scratch[k] = min(high, max(low, scratch[k])) }
-                }
-            }
-            var meanDifference = 0.0
-            for k in 0..<m { meanDifference += scratch[k] }
-            meanDifference /= Double(m)
-            var lagged = 0.0
-            var squared = 0.0
-            var previous = scratch[0] - meanDifference
-            squared += previous * previous
-            for k in 1..<m {
-                let d = scratch[k] - meanDifference
-                lagged += d * previous
-                squared += d * d
-                previous = d
-            }
-            guard squared > 0 else { return 0 }
-            var correlation = lagged / squared
-            if let whiteVariance, configuration.removeWhiteNoiseFromPersistence {
-                // Measurement noise of known variance v (the bucket means' share of the samples'
-                // scatter) adds 2v to the differences' variance and −v to their lag-1
-                // covariance, pulling the correlation towards −½ and ρ towards 0. Removed when
-                // the persistent part dominates the differences; otherwise left as it is.
-                let variance = squared / Double(m)
-                let covariance = lagged / Double(m - 1)
-                let persistentVariance = variance - 2 * whiteVariance
-                if persistentVariance > 0.5 * variance {
-                    correlation = (covariance + whiteVariance) / persistentVariance
-                }
-            }
-            return min(0.99, max(0, 1 + 2 * correlation))
+            return LevelPersistence.rho(
+                differences: scratch, count: m, clipMADs: configuration.differenceClipMADs,
+                whiteVariance: configuration.removeWhiteNoiseFromPersistence ? whiteVariance : nil)
         }
     }
 
@@ -696,30 +655,15 @@ public struct SeriesDetector: Sendable {
     private func floorIsSaturating(first: Int, lineSSE: Double) -> Bool {
         let n = ring.count - first
         guard n >= 6, configuration.saturationDominance > 0, lineSSE > 0 else { return false }
-        let origin = ring[first].time
-        for multiple in [0.25, 0.5, 1, 1.5, 2, 3] {
-            let tau = multiple * configuration.warmUpSeconds
-            // Simple regression of the floors on x = e^(−(t − origin)/τ), in centred sums.
-            var meanX = 0.0
-            var meanY = 0.0
-            for i in first..<ring.count {
-                meanX += ElementaryMath.exp(-(ring[i].time - origin) / tau)
-                meanY += ring.floor(i)
-            }
-            meanX /= Double(n)
-            meanY /= Double(n)
-            var sxx = 0.0, sxy = 0.0, syy = 0.0
-            for i in first..<ring.count {
-                let x = ElementaryMath.exp(-(ring[i].time - origin) / tau) - meanX
-                let y = ring.floor(i) - meanY
-                sxx += x * x; sxy += x * y; syy += y * y
-            }
-            // Rising means y falls as x = e^(−t/τ) falls: a negative coefficient.
-            guard sxx > 0, sxy < 0 else { continue }
-            let curveSSE = max(0, syy - sxy * sxy / sxx)
-            if curveSSE < configuration.saturationDominance * lineSSE { return true }
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * n) { scratch in
+            let times = UnsafeMutableBufferPointer(rebasing: scratch[0..<n])
+            let floors = UnsafeMutableBufferPointer(rebasing: scratch[n..<(2 * n)])
+            ring.copyTail(n, times: times, floors: floors)
+            return SaturationFit.levellingOffTimeConstant(
+                times: UnsafeBufferPointer(times), levels: UnsafeBufferPointer(floors),
+                warmUpSeconds: configuration.warmUpSeconds, lineSSE: lineSSE,
+                dominance: configuration.saturationDominance) != nil
         }
-        return false
     }
 
     /// True when one mean shift explains the floor much better than a straight line: a single

@@ -9,7 +9,8 @@ import SeriesStore
 /// flush transaction. The pipeline writes through it; the API, reports and read paths read
 /// through it directly, without going through the pipeline actor.
 public actor MonitorDatabase {
-    private let store: SeriesStore
+    /// Internal so the read API's adapter (MonitorDatabase+PromQL) reads it inside the actor.
+    let store: SeriesStore
     public nonisolated let path: String
     private var closed = false
 

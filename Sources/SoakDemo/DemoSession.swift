@@ -87,7 +87,9 @@ public struct DemoSession: Sendable {
         let runtime = try await MonitorRuntime.open(configuration: configuration, notifiers: [notifier], logger: logger)
         let http = try MonitorHTTPServer(
             configuration: MonitorHTTPConfiguration(host: "127.0.0.1", port: port), provider: runtime.pipeline,
-            registry: nil, logger: logger)
+            registry: nil, logger: logger,
+            readAPI: PrometheusAPI(source: runtime.pipeline.database,
+                                   targets: { [pipeline = runtime.pipeline] in await pipeline.targetsSnapshot() }))
         let group = ServiceGroup(services: runtime.services + [http], logger: logger)
         let running = Task { try await group.run() }
 
@@ -98,7 +100,7 @@ public struct DemoSession: Sendable {
             let screen = view.render(
                 elapsedSeconds: elapsed, totalSeconds: durationSeconds, databasePath: databasePath,
                 targets: await runtime.pipeline.targetsSnapshot(), findings: await runtime.pipeline.findingsSnapshot())
-            let footer = "HTTP API: http://127.0.0.1:\(port)/api/v1/findings  (also /metrics, /api/v1/targets)\n"
+            let footer = "HTTP API: http://127.0.0.1:\(port)/api/v1/soak/findings  (also /metrics, /api/v1/soak/targets, /api/v1/query)\n"
                 + "\nAlerts (terminal hook):\n" + alerts.recent(8).map { "  " + DemoTerminalView.sanitize($0) + "\n" }.joined()
             if interactive {
                 write("\u{1B}[H\u{1B}[2J" + screen + footer)

@@ -66,6 +66,7 @@ struct RunCommand: AsyncParsableCommand {
                                                     bearerTokenFile: configuration.web.bearerTokenFile,
                                                     publicPaths: Set(configuration.web.publicPaths)),
             provider: monitor, registry: registry, logger: Logger(label: "soak.http"),
+            readAPI: PrometheusAPI(source: monitor, targets: { await monitor.targetsSnapshot() }),
             reload: { await monitor.reload(trigger: "POST /-/reload") })
         logger.info("soak run started", metadata: [
             "config": "\(config)", "database": "\(configuration.databasePath)",

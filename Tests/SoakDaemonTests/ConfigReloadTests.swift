@@ -26,7 +26,7 @@ final class ConfigReloadTests: XCTestCase {
 
         /// `job/health` of every target.
         func targets() async -> Set<String> {
-            let (status, body) = await request("GET", "/api/v1/targets")
+            let (status, body) = await request("GET", "/api/v1/soak/targets")
             guard status == 200, let list = try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [[String: Any]] else { return [] }
             return Set(list.map { "\($0["job"] ?? "?")/\($0["health"] ?? "?")" })
         }

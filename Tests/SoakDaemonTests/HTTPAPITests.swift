@@ -131,7 +131,7 @@ final class HTTPAPITests: XCTestCase {
     func testTargetsListShowsHealthErrorVersionAndNoCredentials() async throws {
         let provider = FakeStatusProvider(targets: [HTTPFixtures.target()])
         try await withRunningServer(provider: provider) { server in
-            let response = try await HTTPTestClient.get(server.url("/api/v1/targets"))
+            let response = try await HTTPTestClient.get(server.url("/api/v1/soak/targets"))
             XCTAssertEqual(response.status, 200)
             XCTAssertFalse(response.text.contains("s3cret"), "userinfo never rendered")
             let targets = try jsonArray(response)

@@ -26,7 +26,7 @@ final class HTTPAuthTests: XCTestCase {
         let path = try tokenFile("s3cret-token\n")
         let provider = FakeStatusProvider(findings: [HTTPFixtures.leak()], ready: .notReady("first scrape round not done"))
         try await withRunningServer(provider: provider, bearerTokenFile: path) { server in
-            for endpoint in ["/metrics", "/api/v1/findings", "/api/v1/findings/17", "/api/v1/targets"] {
+            for endpoint in ["/metrics", "/api/v1/findings", "/api/v1/findings/17", "/api/v1/soak/targets"] {
                 let anonymous = try await HTTPTestClient.get(server.url(endpoint))
                 XCTAssertEqual(anonymous.status, 401, endpoint)
                 XCTAssertEqual(anonymous.headers["www-authenticate"], #"Bearer realm="soakmonitor""#)

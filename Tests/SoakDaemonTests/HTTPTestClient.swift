@@ -21,8 +21,17 @@ enum HTTPTestClient {
     }
 
     static func get(_ url: String, headers: [String] = []) async throws -> Response {
+        try await request(url, headers: headers, formBody: nil)
+    }
+
+    /// A POST with an `application/x-www-form-urlencoded` body (how Grafana sends queries).
+    static func post(_ url: String, form: String, headers: [String] = []) async throws -> Response {
+        try await request(url, headers: headers + ["Content-Type: application/x-www-form-urlencoded"], formBody: form)
+    }
+
+    private static func request(_ url: String, headers: [String], formBody: String?) async throws -> Response {
         try await withCheckedThrowingContinuation { continuation in
-            let thread = Thread { continuation.resume(with: perform(url: url, headers: headers)) }
+            let thread = Thread { continuation.resume(with: perform(url: url, headers: headers, formBody: formBody)) }
             thread.name = "http-test-client"
             thread.start()
         }
@@ -33,7 +42,7 @@ enum HTTPTestClient {
         var headerLines: [String] = []
     }
 
-    private static func perform(url: String, headers: [String]) -> Result<Response, Failure> {
+    private static func perform(url: String, headers: [String], formBody: String?) -> Result<Response, Failure> {
         guard let handle = curl_easy_init() else { return .failure(Failure(code: -1, message: "curl_easy_init")) }
         defer { curl_easy_cleanup(handle) }
         var list: UnsafeMutablePointer<curl_slist>?
@@ -43,6 +52,7 @@ enum HTTPTestClient {
         let unmanaged = Unmanaged.passRetained(sink)
         defer { unmanaged.release() }
         _ = soak_curl_easy_setopt_string(handle, CURLOPT_URL, url)
+        if let formBody { _ = soak_curl_easy_setopt_string(handle, CURLOPT_COPYPOSTFIELDS, formBody) }
         _ = soak_curl_easy_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
         _ = soak_curl_easy_setopt_long(handle, CURLOPT_TIMEOUT_MS, 10_000)
         _ = soak_curl_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, list)

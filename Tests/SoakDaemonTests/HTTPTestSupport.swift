@@ -42,6 +42,7 @@ func withRunningServer(
     bearerTokenFile: String? = nil,
     publicPaths: Set<String> = ["/healthz", "/-/ready"],
     processStatistics: (@Sendable () -> ProcessStatistics?)? = nil,
+    readAPI: PrometheusAPI? = nil,
     _ body: (RunningServer) async throws -> Void
 ) async throws {
     let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
@@ -52,6 +53,7 @@ func withRunningServer(
                                                 publicPaths: publicPaths),
         provider: provider, registry: registry, logger: logger,
         processStatistics: processStatistics ?? { try? ProcessStatistics.current() },
+        readAPI: readAPI,
         onListening: { _, port in
             portContinuation.yield(port)
             portContinuation.finish()

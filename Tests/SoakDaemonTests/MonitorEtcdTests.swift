@@ -33,32 +33,8 @@ final class MonitorEtcdTests: XCTestCase {
         XCTAssertTrue(ready, "etcd serves /metrics")
         guard ready else { return }
 
-        // Steady load: sequential puts over 100 keys through etcd's gRPC gateway, compacting the
-        // history every 500 puts (as a cluster's API server does every 5 minutes).
-        let load = Task {
-            var puts = 0
-            var revision = "0"
-            while !Task.isCancelled {
-                let key = Data("soak/key-\(puts % 100)".utf8).base64EncodedString()
-                let value = Data(String(repeating: "v", count: 64).utf8).base64EncodedString()
-                let answer = await http.send(HTTPRequest(method: "POST", url: "http://127.0.0.1:\(client)/v3/kv/put",
-                                                         headers: [("Content-Type", "application/json")],
-                                                         body: Array(#"{"key":"\#(key)","value":"\#(value)"}"#.utf8), timeoutSeconds: 2))
-                if case .success(let response) = answer,
-                   let json = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any],
-                   let current = (json["header"] as? [String: Any])?["revision"] as? String {
-                    revision = current
-                }
-                puts += 1
-                if puts % 500 == 0 {
-                    _ = await http.send(HTTPRequest(method: "POST", url: "http://127.0.0.1:\(client)/v3/kv/compaction",
-                                                    headers: [("Content-Type", "application/json")],
-                                                    body: Array(#"{"revision":"\#(revision)"}"#.utf8), timeoutSeconds: 5))
-                }
-                try? await Task.sleep(for: .milliseconds(5))
-            }
-            return puts
-        }
+        // Steady load: sequential puts over 100 keys, history compacted every 500 puts.
+        let load = Task { await EtcdProcess.putLoad(clientPort: client, pauseMilliseconds: 5) }
         // Warm-up under load before watching: raft log, caches and pools fill.
         try await Task.sleep(for: .seconds(45))
 

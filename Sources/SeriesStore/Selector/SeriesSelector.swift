@@ -87,7 +87,7 @@ private struct SelectorParser {
         var matchers: [LabelMatcher] = []
         skipSpace()
         if let metric = name(allowColon: true) {
-            matchers.append(try LabelMatcher("__name__", .equal, metric))
+            matchers.append(try! LabelMatcher("__name__", .equal, metric))  // equality never throws
             skipSpace()
         }
         if current == "{" {
@@ -99,7 +99,11 @@ private struct SelectorParser {
                 let op = try matchOperator()
                 skipSpace()
                 let value = try string()
-                matchers.append(try LabelMatcher(label, op, value))
+                do {
+                    matchers.append(try LabelMatcher(label, op, value))
+                } catch {
+                    throw fail(error.description)
+                }
                 skipSpace()
                 if current == "," {
                     index += 1

@@ -20,7 +20,7 @@ enum APIJSON {
     }
 }
 
-/// A finding as `/api/v1/findings` renders it.
+/// A finding as `/api/v1/soak/findings` renders it.
 struct FindingJSON: Encodable {
     let snapshot: FindingSnapshot
 
@@ -76,7 +76,7 @@ struct EvidenceJSON: Encodable {
     }
 }
 
-/// A target as `/api/v1/targets` renders it.
+/// A target as `/api/v1/soak/targets` renders it.
 struct TargetJSON: Encodable {
     let snapshot: TargetSnapshot
 

@@ -3,8 +3,8 @@ import Logging
 import Prometheus
 import ServiceLifecycle
 
-/// The monitor's HTTP surface — `/metrics`, `/healthz`, `/-/ready`, `/api/v1/findings`,
-/// `/api/v1/targets` — as a swift-service-lifecycle `Service` on Hummingbird 2.
+/// The monitor's HTTP surface — `/metrics`, `/healthz`, `/-/ready`, `/api/v1/soak/*`, the
+/// Prometheus-compatible read API — as a swift-service-lifecycle `Service` on Hummingbird 2.
 ///
 /// Run it in the daemon's `ServiceGroup` beside the pipeline: it stops accepting connections
 /// on graceful shutdown (SIGTERM), finishes in-flight requests, and returns.
@@ -38,6 +38,7 @@ public struct MonitorHTTPServer: Service {
     ///     (``SelfMetricsBootstrap/bootstrapPrometheus()``); `nil` serves `/metrics` without
     ///     self-metrics.
     ///   - processStatistics: how to read the `process_*` figures; the default reads `/proc/self`.
+    ///   - readAPI: the Prometheus-compatible read API (`/api/v1/query` …); nil leaves it out.
     ///   - reload: what `POST /-/reload` runs (``ReloadableMonitor/reload(trigger:)``); nil: no such route.
     public init(
         configuration: MonitorHTTPConfiguration = MonitorHTTPConfiguration(),
@@ -45,6 +46,7 @@ public struct MonitorHTTPServer: Service {
         registry: PrometheusCollectorRegistry?,
         logger: Logger = Logger(label: "soak.http"),
         processStatistics: @escaping @Sendable () -> ProcessStatistics? = { try? ProcessStatistics.current() },
+        readAPI: PrometheusAPI? = nil,
         reload: (@Sendable () async -> ReloadOutcome)? = nil,
         onListening: @escaping ListeningHandler = { _, _ in }
     ) throws(MonitorHTTPError) {
@@ -56,7 +58,7 @@ public struct MonitorHTTPServer: Service {
         }
         self.routes = MonitorRoutes(
             provider: provider, metricsPage: MetricsPage(registry: registry, processStatistics: processStatistics),
-            reload: reload)
+            prometheus: readAPI.map(PrometheusRoutes.init(api:)), reload: reload)
         self.logger = logger
         self.onListening = onListening
     }

@@ -4,7 +4,7 @@ import Foundation
 /// and what the monitor learned about the process behind it (version, last restart).
 ///
 /// A copy made by the pipeline at request time (``MonitorStatusProvider/targetsSnapshot()``),
-/// rendered as JSON by `/api/v1/targets`.
+/// rendered as JSON by `/api/v1/soak/targets` (and in Prometheus' shape by `/api/v1/targets`).
 ///
 /// - warning: never put credentials here. ``url`` loses any `user:password@` part in
 ///   ``init(job:instance:url:labels:health:lastScrapeAt:lastScrapeDurationSeconds:lastError:samplesScraped:detectedVersion:lastRestartAt:)``;
