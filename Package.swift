@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "MetricsScrape", targets: ["MetricsScrape"]),
         .library(name: "SeriesStore", targets: ["SeriesStore"]),
         .library(name: "LeakDetection", targets: ["LeakDetection"]),
+        .library(name: "LeakEvaluation", targets: ["LeakEvaluation"]),
         .library(name: "MonitorState", targets: ["MonitorState"]),
         .library(name: "PromQL", targets: ["PromQL"]),
         .library(name: "SoakDaemon", targets: ["SoakDaemon"]),
@@ -67,7 +68,12 @@ let package = Package(
             ]
         ),
         .target(name: "SeriesStore", dependencies: ["SoakModel", "CSQLite"]),
+        // The detector alone: what the daemon ships.
         .target(name: "LeakDetection", dependencies: ["SoakModel"]),
+        // What the detector is judged with, kept out of the shipped detector: the labelled
+        // synthetic corpus, Prometheus' `deriv()` and the reference alert rules, the seeded
+        // generator. Used by SoakEval, SoakBench, the tests and the demo's exporters.
+        .target(name: "LeakEvaluation", dependencies: ["SoakModel", "LeakDetection"]),
         // The read API's query language: parser and evaluator of a PromQL subset over a small
         // storage protocol (no store, no network; see docs/http-api.md).
         .target(name: "PromQL", dependencies: ["SoakModel"]),
@@ -133,6 +139,8 @@ let package = Package(
             name: "SoakDemo",
             dependencies: [
                 "SoakModel", "MetricsScrape", "LeakDetection", "SoakDaemon",
+                // The exporters' seeded noise.
+                "LeakEvaluation",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -151,14 +159,15 @@ let package = Package(
         // `make bench`: release-build throughput figures printed beside the peers' (see BENCHMARKS.md).
         .executableTarget(
             name: "SoakBench",
-            dependencies: ["SoakModel", "MetricsScrape", "SeriesStore", "LeakDetection", "SoakReport"],
+            dependencies: ["SoakModel", "MetricsScrape", "SeriesStore", "LeakDetection", "LeakEvaluation", "SoakReport"],
             path: "Benchmarks/SoakBench"
         ),
         // `make eval`: precision, recall and detection delay of the leak detector and of two
-        // reference alert rules on the labelled synthetic corpus.
+        // reference alert rules on the labelled synthetic corpus: per family, leave-one-family-out,
+        // held-out seeds and held-out families.
         .executableTarget(
             name: "SoakEval",
-            dependencies: ["SoakModel", "LeakDetection"],
+            dependencies: ["SoakModel", "LeakDetection", "LeakEvaluation"],
             path: "Benchmarks/SoakEval"
         ),
         // `make fuzz`: libFuzzer entry point for the exposition parser (built only with -sanitize=fuzzer).
@@ -201,20 +210,20 @@ let package = Package(
         ),
         .testTarget(name: "SeriesStoreTests", dependencies: ["SoakModel", "SeriesStore"]),
         .testTarget(name: "MonitorStateTests", dependencies: ["SoakModel", "SeriesStore", "MonitorState"]),
-        .testTarget(name: "LeakDetectionTests", dependencies: ["SoakModel", "LeakDetection"]),
+        .testTarget(name: "LeakDetectionTests", dependencies: ["SoakModel", "LeakDetection", "LeakEvaluation"]),
         // Includes Prometheus 2.42's own PromQL test scripts (../shared/testdata/promql-v2.42).
         .testTarget(name: "PromQLTests", dependencies: ["SoakModel", "PromQL"]),
-        .testTarget(name: "SoakReportTests", dependencies: ["SoakReport", "SoakModel", "SeriesStore", "MonitorState", "LeakDetection"]),
+        .testTarget(name: "SoakReportTests", dependencies: ["SoakReport", "SoakModel", "SeriesStore", "MonitorState", "LeakDetection", "LeakEvaluation"]),
         // `soak analyze` end to end: launches the built `soak` from the build folder. Depending on
         // the executable target makes `swift build --build-tests` build `soak` first.
         // Also the read API's conformance test against a real Prometheus (PrometheusConformanceTests).
         .testTarget(name: "SoakMonitorTests", dependencies: [
-            "SoakMonitor", "SoakModel", "LeakDetection", "SoakDaemon", "MonitorState", "SeriesStore", "PromQL",
+            "SoakMonitor", "SoakModel", "LeakDetection", "LeakEvaluation", "SoakDaemon", "MonitorState", "SeriesStore", "PromQL",
         ]),
         .testTarget(
             name: "SoakDemoTests",
             dependencies: [
-                "SoakDemo", "SoakDaemon", "SoakModel", "MetricsScrape", "LeakDetection",
+                "SoakDemo", "SoakDaemon", "SoakModel", "MetricsScrape", "LeakDetection", "LeakEvaluation",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

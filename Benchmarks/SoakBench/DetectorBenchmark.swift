@@ -1,5 +1,6 @@
 import SoakModel
 import LeakDetection
+import LeakEvaluation
 
 /// Detector benchmarks: the full per-sample path (`DetectorBank.observe`, segment checks, bucket
 /// updates, judgements at bucket close) with many series interleaved as scrapes deliver them,

@@ -1,5 +1,6 @@
 import Foundation
 import LeakDetection
+import LeakEvaluation
 import SeriesStore
 import SoakModel
 import SoakReport

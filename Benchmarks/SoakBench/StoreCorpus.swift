@@ -1,5 +1,6 @@
 import Foundation
 import LeakDetection
+import LeakEvaluation
 
 /// The "realistic" store corpus (issue 19): what a cluster's metrics look like once printed,
 /// rather than the smooth integers of the `size` part. 252 series, 36 h at exactly 30 s

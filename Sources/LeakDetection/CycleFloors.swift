@@ -82,6 +82,11 @@ struct CycleFloors: Sendable {
         return fall
     }
 
+    /// The `i`-th complete slot floor still held, oldest first (`i` < ``count``).
+    func slot(_ i: Int) -> Double {
+        storage[(head + i) % (Self.slotsPerCycle + 2)]
+    }
+
     mutating func removeAll() {
         storage.removeAll(keepingCapacity: true)
         head = 0

@@ -62,6 +62,17 @@ public struct DetectorConfiguration: Sendable, Hashable {
     /// ¼–3 × `warmUpSeconds`) leaves less than this fraction of the straight line's residual sum
     /// of squares. 0 disables the check.
     public var saturationDominance: Double = 0.5
+    /// The longest warm-up time constant τ a healthy component may have. Growth that a curve
+    /// levelling off with τ up to this still explains as well as a line is not called a leak yet:
+    /// the verdict waits (suspect, with ``LeakAssessment/possibleWarmUpTimeConstantSeconds``) until
+    /// the window or the segment's hourly floors rule the warm-up out (``WarmUpJudgement``).
+    /// 9 h: a quarter of the 36-h corpus run, the longest warm-up its labels call healthy. Fast
+    /// leaks are told apart within the window; slow leaks from a process start wait for hours of
+    /// history. 0 disables the judgement.
+    public var maximumWarmUpTimeConstantSeconds: Double = 9 * 3600
+    /// The χ²₁ value the curve's excess residual must reach to rule the warm-up out: 6.63 is
+    /// p 0.01 per judgement for a warm-up at the longest τ (derived, not tuned).
+    public var warmUpRejectionChiSquare: Double = 6.63
     /// Consecutive positive judgements (bucket closes) that turn a suspect into a leak.
     public var confirmBuckets: Int = 2
     /// Consecutive negative judgements that resolve a leak.
@@ -136,6 +147,7 @@ public struct DetectorConfiguration: Sendable, Hashable {
         configuration.bucketSeconds = 5
         configuration.warmUpSeconds = 60
         configuration.fastGrowthWarmUpSeconds = 180
+        configuration.maximumWarmUpTimeConstantSeconds /= 60
         // Growth rates are per (real) hour: an hour of the compressed clock is a minute.
         configuration.minimumGrowthPercentPerHour *= 60
         configuration.fastWarmUpGrowthPercentPerHour *= 60

@@ -2,12 +2,12 @@
 /// even Foundation or Glibc/Darwin) so it builds identically everywhere. Accurate to a few ulp
 /// over the ranges the detector and the synthetic corpus use; none of them is on the per-sample
 /// path.
-enum ElementaryMath {
-    static let ln2 = 0.693_147_180_559_945_309_417_232_121_458
-    static let twoPi = 6.283_185_307_179_586_476_925_286_766_559
+package enum ElementaryMath {
+    package static let ln2 = 0.693_147_180_559_945_309_417_232_121_458
+    package static let twoPi = 6.283_185_307_179_586_476_925_286_766_559
 
     /// e^x by range reduction x = k·ln2 + r, |r| ≤ ln2/2, and a Taylor series for e^r.
-    static func exp(_ x: Double) -> Double {
+    package static func exp(_ x: Double) -> Double {
         if x.isNaN { return x }
         if x > 709.7 { return .infinity }
         if x < -745 { return 0 }
@@ -23,7 +23,7 @@ enum ElementaryMath {
     }
 
     /// Natural logarithm: x = m·2^e with m in [√½, √2), then 2·atanh((m−1)/(m+1)) as a series.
-    static func log(_ x: Double) -> Double {
+    package static func log(_ x: Double) -> Double {
         if x.isNaN || x < 0 { return .nan }
         if x == 0 { return -.infinity }
         if x.isInfinite { return x }
@@ -47,7 +47,7 @@ enum ElementaryMath {
     }
 
     /// sin(x) by reduction to [−π, π] and a Taylor series.
-    static func sin(_ x: Double) -> Double {
+    package static func sin(_ x: Double) -> Double {
         var r = x - (x / twoPi).rounded() * twoPi
         if r > twoPi / 2 { r -= twoPi }
         let r2 = r * r
@@ -61,11 +61,11 @@ enum ElementaryMath {
     }
 
     /// cos(x) = sin(x + π/2).
-    static func cos(_ x: Double) -> Double { sin(x + twoPi / 4) }
+    package static func cos(_ x: Double) -> Double { sin(x + twoPi / 4) }
 
     /// The standard normal CDF Φ(z) through erfc (Abramowitz & Stegun 7.1.26, |error| < 1.5e-7):
     /// ample for a confidence figure printed with two decimals.
-    static func normalCDF(_ z: Double) -> Double {
+    package static func normalCDF(_ z: Double) -> Double {
         let x = abs(z) / 2.0.squareRoot()
         let t = 1 / (1 + 0.327_591_1 * x)
         let poly = t * (0.254_829_592 + t * (-0.284_496_736 + t * (1.421_413_741 + t * (-1.453_152_027 + t * 1.061_405_429))))

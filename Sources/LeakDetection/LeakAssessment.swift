@@ -24,6 +24,18 @@ public struct LeakAssessment: Sendable, Hashable {
     public var onsetMs: Int64
     /// When the fitted trend reaches the known limit, ms since the epoch; nil without a limit or growth.
     public var projectedExhaustionMs: Int64?
+    /// The waiting warm-up's τ in whole seconds (capped at 65,534 s, 18 h), 65,535 when the
+    /// judgement did not wait. Two bytes after the optional above sit in its padding: the
+    /// assessment, held by every series, does not grow.
+    var waitedForWarmUpSeconds: UInt16 = .max
+
+    /// Set when the judgement waited instead of calling a leak: a warm-up levelling off with this
+    /// time constant (seconds) still explains the growth as well as a leak does, and the data
+    /// cannot yet tell the two apart (see ``DetectorConfiguration/maximumWarmUpTimeConstantSeconds``).
+    public var possibleWarmUpTimeConstantSeconds: Double? {
+        get { waitedForWarmUpSeconds == .max ? nil : Double(waitedForWarmUpSeconds) }
+        set { waitedForWarmUpSeconds = newValue.map { UInt16(min(65_534, max(0, $0.rounded()))) } ?? .max }
+    }
 }
 
 /// What one sample's arrival changed. At most one event per sample; nil means nothing changed.

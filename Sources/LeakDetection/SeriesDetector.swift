@@ -301,16 +301,25 @@ public struct SeriesDetector: Sendable {
                 let z = pass == 0 ? rawZ : recentZ
                 guard !positive, z >= configuration.suspectZ else { continue }
                 if buckets < n && evidence != nil && z < configuration.recentLeakZ { continue }
-                let found = gatherEvidence(atMs: timestampMs, buckets: buckets, rawZ: z)
+                var found = gatherEvidence(atMs: timestampMs, buckets: buckets, rawZ: z)
+                // A rise that has already levelled off (a finished warm-up, a cache that filled) is
+                // not even suspect: only growth that may still be a leak is.
                 let foundWeak = found.assessment.trendZ >= configuration.suspectZ
                     && found.assessment.growthPercentPerHour >= configuration.minimumGrowthPercentPerHour
+                    && !found.decelerates && !found.saturates
                 let warmingUp = ageSeconds < configuration.fastGrowthWarmUpSeconds
                     && found.assessment.growthPercentPerHour > configuration.fastWarmUpGrowthPercentPerHour
                 let required = buckets < n ? configuration.recentLeakZ : configuration.leakZ
-                let foundPositive = foundWeak && !warmingUp && found.assessment.trendZ >= required
+                var foundPositive = foundWeak && !warmingUp && found.assessment.trendZ >= required
                     && found.assessment.continuationRatio >= configuration.continuationRatio
                     && !found.isStepLike && !found.mayBeCyclic && found.makesNewHighs && !found.decelerates
                     && !found.saturates && !(buckets < n && wholeLevelsOff)
+                if foundPositive, let tau = possibleWarmUp(first: n - buckets, inflation: found.varianceInflation) {
+                    // Not a veto: the verdict waits (suspect) and says why, until the data rules
+                    // the warm-up out.
+                    foundPositive = false
+                    found.assessment.possibleWarmUpTimeConstantSeconds = tau
+                }
                 if pass == 0 { wholeLevelsOff = found.decelerates || found.saturates }
                 if evidence == nil || foundPositive || (foundWeak && !weak) { evidence = found }
                 weak = weak || foundWeak
@@ -382,6 +391,31 @@ public struct SeriesDetector: Sendable {
         var saturates = false
         /// The judged level is the bucket mean (memory without a sawtooth, or a count).
         var judgedOnMeans = false
+        /// The serial-correlation variance inflation n/n* used for the judgement.
+        var varianceInflation = 1.0
+    }
+
+    /// The time constant of a warm-up that still explains the judged growth as well as a line,
+    /// or nil when the data rules every warm-up (τ ≤ the configured longest) out — on the judged
+    /// buckets from `first`, or on the segment's hourly floors once it has six. See
+    /// ``WarmUpJudgement``.
+    func possibleWarmUp(first: Int, inflation: Double) -> Double? {
+        let longest = configuration.maximumWarmUpTimeConstantSeconds
+        guard longest > 0 else { return nil }
+        let threshold = configuration.warmUpRejectionChiSquare
+        let window = WarmUpJudgement.compare(count: ring.count - first, longestTimeConstant: longest,
+                                             varianceInflation: inflation) { i in
+            (ring[first + i].time, ring.floor(first + i))
+        }
+        guard let window, window.excess <= threshold else { return nil }
+        guard cycleFloors.count >= 6 else { return window.timeConstantSeconds }
+        let slotSeconds = configuration.cyclePeriodSeconds / Double(CycleFloors.slotsPerCycle)
+        let history = WarmUpJudgement.compare(count: cycleFloors.count, longestTimeConstant: longest,
+                                              varianceInflation: 1) { i in
+            (Double(i) * slotSeconds, cycleFloors.slot(i))
+        }
+        guard let history, history.excess <= threshold else { return nil }
+        return max(window.timeConstantSeconds, history.timeConstantSeconds)
     }
 
     /// Every check of a judgement made now, for tests of each mechanism (nil before 6 buckets).
@@ -484,7 +518,8 @@ public struct SeriesDetector: Sendable {
                         mayBeCyclic: mayBeCyclic,
                         makesNewHighs: cycleFloors.latestIsAboveOlderSlots(recentSlots: windowSlots) && exceedsPastFalls,
                         serialCorrelation: rho, decelerates: decelerates,
-                        saturates: floorIsSaturating(first: first, lineSSE: lineSSE), judgedOnMeans: judgesMeans)
+                        saturates: floorIsSaturating(first: first, lineSSE: lineSSE), judgedOnMeans: judgesMeans,
+                        varianceInflation: inflation)
     }
 
     /// ρ of the judged level over buckets first..<end, from first differences (trend-invariant):

@@ -1,6 +1,7 @@
 import SoakDaemon
 import Foundation
 import LeakDetection
+import LeakEvaluation
 
 /// One of `soak demo`'s in-process exporters: a make-believe cluster component whose
 /// `/metrics` is computed from the demo clock, on the compressed time scale the detector's
@@ -83,6 +84,10 @@ public struct DemoExporter: Sendable {
         return out
     }
 
+    /// When the leaking exporters' leaks begin, seconds after the process started (20 minutes of
+    /// cluster time on the compressed scale).
+    static let leakOnsetSeconds = 20.0
+
     /// The numbers behind one exposition.
     struct Values {
         var residentBytes: Double
@@ -99,17 +104,21 @@ public struct DemoExporter: Sendable {
         let gcPhase = t.truncatingRemainder(dividingBy: 3) / 3
         switch behaviour {
         case .memoryLeakUnderSawtooth:
-            // The floor rises 5 % of its start per minute of demo (5 %/h of cluster time × 60),
-            // under a 40 MiB sawtooth: the swing dwarfs a minute of leak, the floor does not lie.
-            let floor = 180 * mebibyte * (1 + 0.05 * t / 60)
+            // From `leakOnsetSeconds` on, the floor rises 5 % of its start per minute of demo
+            // (5 %/h of cluster time × 60), under a 40 MiB sawtooth: the swing dwarfs a minute of
+            // leak, the floor does not lie. The leak starts after a steady stretch (a workload
+            // that begins later): growth from the very first sample could still be a slow warm-up
+            // for the first hours, and the detector rightly waits on it longer than the demo runs.
+            let floor = 180 * mebibyte * (1 + 0.05 * max(0, t - Self.leakOnsetSeconds) / 60)
             return Values(residentBytes: pages(floor + 40 * mebibyte * gcPhase + rng.normal() * 0.5 * mebibyte),
                           heapInUseBytes: pages(floor * 0.55 + 30 * mebibyte * gcPhase + rng.normal() * 0.5 * mebibyte),
                           openFDs: 48 + rng.poisson(2), goroutines: 410 + rng.poisson(6), threads: 17)
         case .descriptorAndGoroutineLeak:
             // 7.5 % of the level per minute: fast for a cluster (7.5 %/h), yet below the rate the
             // detector takes for warm-up in a young process.
-            let leakedFDs = (t * 0.25).rounded(.down)
-            let leakedGoroutines = (t * 0.5).rounded(.down)
+            let leaking = max(0, t - Self.leakOnsetSeconds)
+            let leakedFDs = (leaking * 0.25).rounded(.down)
+            let leakedGoroutines = (leaking * 0.5).rounded(.down)
             return Values(residentBytes: pages(95 * mebibyte + 12 * mebibyte * gcPhase + rng.normal() * mebibyte),
                           heapInUseBytes: pages(52 * mebibyte + 10 * mebibyte * gcPhase),
                           openFDs: 200 + leakedFDs + rng.poisson(3), goroutines: 400 + leakedGoroutines + rng.poisson(8),

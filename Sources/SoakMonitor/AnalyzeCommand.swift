@@ -23,8 +23,17 @@ struct AnalyzeCommand: ParsableCommand {
         process_max_fds and container_spec_memory_limit_bytes with the same labels give the
         exhaustion projection; a change of process_start_time_seconds starts a new segment.
 
+        Exit status: 0 when the replay ran, whatever it found; with --fail-on leak, 1 when any
+        series was alerted as a leak (also one that later resolved); with --fail-on suspect, 1
+        when any series was alerted or ends suspect — so a CI job can gate on it.
+
+        In the text table, GROWTH is the robust growth of the latest window. Rows judged ok show
+        "n.s." when that growth is not significant, and the figure in parentheses when it is but
+        was judged not a leak (a warm-up, a step, a cycle).
+
         Examples:
           soak analyze --input soak-week.om
+          soak analyze --input soak-week.om --fail-on leak
           soak analyze --input corpus.om --format json | jq '.series[] | select(.verdict == "leak")'
         """
     )
@@ -32,6 +41,14 @@ struct AnalyzeCommand: ParsableCommand {
     /// How the report is printed.
     enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
         case text, json
+    }
+
+    /// The verdict that makes `soak analyze` exit 1.
+    enum FailOn: String, ExpressibleByArgument, CaseIterable {
+        /// Any series alerted as a leak during the replay.
+        case leak
+        /// Any leak alert, or a series that ends the replay suspect.
+        case suspect
     }
 
     @Option(help: "OpenMetrics backfill file to replay.")
@@ -42,6 +59,9 @@ struct AnalyzeCommand: ParsableCommand {
 
     @Flag(help: "Also watch series whose metric name is not a known memory/fd/goroutine/thread metric.")
     var watchAll = false
+
+    @Option(help: "Exit 1 when a verdict this bad is found: leak (any leak alert) or suspect (any leak alert or suspect series).")
+    var failOn: FailOn?
 
     @Flag(help: "Use the time-compressed configuration (1-s scrapes, windows of minutes) for demo data.")
     var timeCompressed = false
@@ -60,6 +80,7 @@ struct AnalyzeCommand: ParsableCommand {
         case .json: print(try replay.json())
         case .text: print(replay.table())
         }
+        if let failOn, replay.trips(failOn) { throw ExitCode(1) }
     }
 }
 
@@ -125,7 +146,11 @@ struct Replay {
             labels["__name__"] = key.metric
             // The JSON contract knows ok/suspect/leak: a resolved leak is ok again.
             let verdict = detector.verdict == .resolved ? LeakVerdict.ok : detector.verdict
-            let assessment = detector.currentAssessment()
+            var assessment = detector.currentAssessment()
+            // The latest judgement's reason to wait (the on-demand assessment does not judge).
+            if detector.verdict == .suspect {
+                assessment?.possibleWarmUpTimeConstantSeconds = detector.lastAssessment?.possibleWarmUpTimeConstantSeconds
+            }
             return Row(labels: labels, resource: detector.resource, verdict: verdict.rawValue,
                        firstAlertAt: firstAlertMs[index].map { Double($0) / 1000 }, assessment: assessment)
         }.sorted { lhs, rhs in
@@ -139,6 +164,33 @@ struct Replay {
         let name = labels["__name__"] ?? ""
         let rest = labels.filter { $0.key != "__name__" }.sorted { $0.key < $1.key }.map { "\($0.key)=\"\($0.value)\"" }
         return rest.isEmpty ? name : "\(name){\(rest.joined(separator: ","))}"
+    }
+
+    /// True when the replay found a verdict at least as bad as `failOn`: a leak alert (a leak
+    /// that later resolved counts: the run leaked), or for `.suspect` also a series ending suspect.
+    func trips(_ failOn: AnalyzeCommand.FailOn) -> Bool {
+        let leaked = !firstAlertMs.isEmpty || rows.contains { $0.verdict == LeakVerdict.leak.rawValue }
+        switch failOn {
+        case .leak: return leaked
+        case .suspect: return leaked || rows.contains { $0.verdict == LeakVerdict.suspect.rawValue }
+        }
+    }
+
+    /// The GROWTH cell: the figure for leak and suspect rows; for ok rows "n.s." when the rise is
+    /// not significant, and the figure in parentheses when it is significant but was judged not
+    /// a leak — an ok row must not read like an alarm.
+    static func growthCell(_ row: Row, suspectZ: Double) -> String {
+        guard let a = row.assessment else { return "-" }
+        let figure = String(format: "%+.2f", a.growthPercentPerHour)
+        guard row.verdict == LeakVerdict.ok.rawValue else { return figure }
+        return a.trendZ >= suspectZ && a.growthPercentPerHour > 0 ? "(\(figure))" : "n.s."
+    }
+
+    /// Why a suspect row waits, when it does: growth a warm-up could still explain.
+    static func waitingNote(_ row: Row) -> String {
+        guard row.verdict == LeakVerdict.suspect.rawValue,
+              let tau = row.assessment?.possibleWarmUpTimeConstantSeconds else { return "" }
+        return "  (waiting: may still be a warm-up levelling off, τ ≈ \(String(format: "%.1f", tau / 3600)) h)"
     }
 
     func json() throws -> String {
@@ -155,6 +207,8 @@ struct Replay {
                 "onsetAt": a.map { Double($0.onsetMs) / 1000 as Any } ?? NSNull(),
                 "windowSeconds": a.map { $0.windowSeconds as Any } ?? NSNull(),
                 "projectedExhaustionAt": a?.projectedExhaustionMs.map { Double($0) / 1000 as Any } ?? NSNull(),
+                // Why a suspect is not (yet) a leak: a warm-up with this τ still explains it.
+                "waitingForWarmUpSeconds": a?.possibleWarmUpTimeConstantSeconds.map { $0 as Any } ?? NSNull(),
             ]
         }
         let data = try JSONSerialization.data(withJSONObject: ["series": series], options: [.prettyPrinted, .sortedKeys])
@@ -176,15 +230,18 @@ struct Replay {
                      + pad("FIRST ALERT", 22) + pad("EXHAUSTED AT", 22) + "SERIES"]
         for row in rows {
             lines.append(pad(row.verdict, 9) + pad(row.resource.rawValue, 12)
-                         + pad(number(row.assessment?.growthPercentPerHour, 2), 12)
+                         + pad(Self.growthCell(row, suspectZ: bank.configuration.suspectZ), 12)
                          + pad(number(row.assessment?.confidence, 2), 6)
                          + pad(time(row.firstAlertAt), 22)
                          + pad(time(row.assessment?.projectedExhaustionMs.map { Double($0) / 1000 }), 22)
-                         + Self.seriesName(row.labels))
+                         + Self.seriesName(row.labels) + Self.waitingNote(row))
         }
         let leaks = rows.filter { $0.verdict == "leak" }.count
         let suspects = rows.filter { $0.verdict == "suspect" }.count
         lines.append("\(rows.count) series watched: \(leaks) leak, \(suspects) suspect, \(rows.count - leaks - suspects) ok")
+        if rows.contains(where: { Self.growthCell($0, suspectZ: bank.configuration.suspectZ).hasPrefix("(") }) {
+            lines.append("growth in parentheses: a significant rise judged not a leak (warm-up, step or cycle); n.s.: not significant")
+        }
         return lines.joined(separator: "\n")
     }
 }

@@ -1,5 +1,6 @@
 import XCTest
 @testable import LeakDetection
+import LeakEvaluation
 import SoakModel
 
 /// The comparison's error rates over many generated baseline/candidate pairs (issue 14): identical

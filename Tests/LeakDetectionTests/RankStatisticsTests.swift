@@ -1,5 +1,6 @@
 import XCTest
 @testable import LeakDetection
+import LeakEvaluation
 
 final class RankStatisticsTests: XCTestCase {
     func testMannKendallOnAStrictlyRisingSequence() {

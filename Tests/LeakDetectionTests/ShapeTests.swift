@@ -1,6 +1,7 @@
 import SoakModel
 import XCTest
 @testable import LeakDetection
+import LeakEvaluation
 
 final class ShapeTests: XCTestCase {
     private func verdictAndAlerts(_ values: [Double], resource: ResourceKind = .memory) -> (LeakVerdict, Int) {

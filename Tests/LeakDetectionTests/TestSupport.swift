@@ -1,4 +1,5 @@
 @testable import LeakDetection
+import LeakEvaluation
 
 /// Two-pass float64 least-squares slope: the reference the streaming moments must match.
 func twoPassSlope(times: [Double], values: [Double]) -> Double {

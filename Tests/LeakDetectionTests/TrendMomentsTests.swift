@@ -1,5 +1,6 @@
 import XCTest
 @testable import LeakDetection
+import LeakEvaluation
 
 final class TrendMomentsTests: XCTestCase {
     func testSlidingAddRemoveAgreesWithTwoPassAtUnixTimestamps() {

@@ -13,9 +13,10 @@ final class VerdictTests: XCTestCase {
         let alerts = leakAlerts(events)
         XCTAssertEqual(alerts.count, 1)
         // Judged from the end of the 1-h warm-up; two consecutive positive 5-min judgements make
-        // 65 min the earliest possible alert.
+        // 65 min the earliest possible alert. Growth from the first sample could be a slow
+        // warm-up until the data rules that out (issue 15): here 2.4 h (it was 65–90 min).
         XCTAssertGreaterThanOrEqual(alerts[0], startMs + 65 * 60_000)
-        XCTAssertLessThanOrEqual(alerts[0], startMs + 90 * 60_000)
+        XCTAssertLessThanOrEqual(alerts[0], startMs + 3 * 3600_000)
         guard let firstJudgement = events.dropFirst().first?.event, case .suspected = firstJudgement else {
             return XCTFail("the first judgement should make a suspect")
         }
@@ -73,9 +74,10 @@ final class VerdictTests: XCTestCase {
         let alerts = leakAlerts(replay(&detector, values: values, spacingSeconds: 1))
         XCTAssertEqual(alerts.count, 1)
         XCTAssertGreaterThanOrEqual(alerts[0], startMs + 65_000)
-        // Within 2.5 compressed hours (2 before the AR(1) persistence estimate from first
-        // differences, which costs a few buckets of delay on short, noisy windows: here 135 s).
-        XCTAssertLessThanOrEqual(alerts[0], startMs + 150_000)
+        // Within 3.5 compressed hours (2 before the AR(1) persistence estimate from first
+        // differences, 2.5 before the warm-up judgement of issue 15, which waits until a warm-up
+        // is ruled out: here 195 s).
+        XCTAssertLessThanOrEqual(alerts[0], startMs + 210_000)
     }
 
     func testStateStaysUnderFourKiB() {

@@ -39,9 +39,35 @@ final class DemoDetectionTests: XCTestCase {
 
     func testLeakingExportersAlertWithinTheDemoAndTheHealthyOneDoesNot() throws {
         let (alerts, suspects) = try firstAlerts(seconds: 100)
-        for series in ["kube-apiserver process_resident_memory_bytes", "kubelet process_open_fds", "kubelet go_goroutines"] {
+        // The heap floor, not RSS: since issue 15 growth that could still be a warm-up waits, and
+        // RSS (a 3-s GC cycle aliased into 5-s buckets) is too noisy to rule one out within the
+        // demo's 100 s; it is suspect by then.
+        XCTAssertTrue(suspects.contains("kube-apiserver process_resident_memory_bytes"), "\(suspects)")
+        for series in ["kube-apiserver go_memstats_heap_inuse_bytes", "kubelet process_open_fds", "kubelet go_goroutines"] {
             XCTAssertNotNil(alerts[series], "\(series) should alert within 100 s; alerts: \(alerts), suspects: \(suspects)")
         }
         XCTAssertTrue(alerts.keys.allSatisfy { !$0.hasPrefix("etcd ") }, "the healthy exporter must not alert: \(alerts)")
+    }
+
+    func testTheHealthyExporterEndsTheDemoOk() throws {
+        // Issue 15: at the end of a demo run (110 s) every etcd series must read ok — a finished
+        // warm-up is neither a leak nor suspect.
+        var bank = DetectorBank(configuration: .timeCompressed)
+        let startMs: Int64 = 1_700_000_000_000
+        let exporter = DemoExporter.standardSet(startSeconds: Double(startMs) / 1000)[2]
+        XCTAssertEqual(exporter.behaviour, .healthyWithWarmUp)
+        var handles: [String: SeriesHandle] = [:]
+        for t in 0...110 {
+            let parsed = try ExpositionParser.parse(Array(exporter.exposition(elapsedSeconds: Double(t)).utf8), format: .prometheusText)
+            for sample in parsed.samples {
+                let handle = handles[sample.name] ?? bank.handle(for: SeriesKey(metric: sample.name, labels: [Label("job", exporter.job)]))
+                handles[sample.name] = handle
+                _ = bank.observe(handle, timestampMs: startMs + Int64(t) * 1000, value: sample.value)
+            }
+        }
+        XCTAssertGreaterThanOrEqual(bank.watchedCount, 4)
+        for index in 0..<bank.watchedCount {
+            XCTAssertEqual(bank.detector(index).verdict, .ok, "\(bank.watchedKeys[index].metric) ends \(bank.detector(index).verdict)")
+        }
     }
 }

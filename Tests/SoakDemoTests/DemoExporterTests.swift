@@ -28,7 +28,10 @@ final class DemoExporterTests: XCTestCase {
     func testLeakingHeapFloorRisesFivePercentPerMinuteUnderTheSawtooth() throws {
         let leak = DemoExporter.standardSet(startSeconds: 0)[0]
         XCTAssertEqual(leak.behaviour, .memoryLeakUnderSawtooth)
-        let early = try rssFloor(leak, from: 0), later = try rssFloor(leak, from: 120)
+        // Steady until the leak begins, then +5 % of the start per minute.
+        let onset = DemoExporter.leakOnsetSeconds
+        XCTAssertEqual(try rssFloor(leak, from: onset) / rssFloor(leak, from: 0), 1, accuracy: 0.01)
+        let early = try rssFloor(leak, from: onset), later = try rssFloor(leak, from: onset + 120)
         XCTAssertEqual(later / early, 1.10, accuracy: 0.01)
         // Within one GC cycle the sawtooth swings by far more than a minute of leak (9 MiB).
         let cycle = try (0..<3).map { try values(leak, at: 60 + Double($0))["process_resident_memory_bytes"]! }
@@ -37,7 +40,8 @@ final class DemoExporterTests: XCTestCase {
 
     func testDescriptorLeakGrowsAndHealthyExporterSaturates() throws {
         let set = DemoExporter.standardSet(startSeconds: 0)
-        let fds0 = try values(set[1], at: 0)["process_open_fds"]!, fds100 = try values(set[1], at: 100)["process_open_fds"]!
+        let onset = DemoExporter.leakOnsetSeconds
+        let fds0 = try values(set[1], at: onset)["process_open_fds"]!, fds100 = try values(set[1], at: onset + 100)["process_open_fds"]!
         XCTAssertEqual(fds100 - fds0, 25, accuracy: 8)
         let healthy = set[2]
         let rise1 = try rssFloor(healthy, from: 40) - rssFloor(healthy, from: 0)

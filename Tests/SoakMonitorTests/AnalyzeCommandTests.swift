@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import LeakDetection
+import LeakEvaluation
 
 /// `soak analyze` end to end: the built `soak` executable replays an OpenMetrics backfill file
 /// through the streaming detector and reports per series.
@@ -22,6 +23,39 @@ final class AnalyzeCommandTests: XCTestCase {
         return CorpusSeries(name: "process_resident_memory_bytes",
                             labels: ["job": "test", "instance": instance], shape: .flatNoise, onsetMs: nil,
                             startMs: SyntheticCorpus.defaultStartMs, spacingMs: 30_000, values: values)
+    }
+
+    func testFailOnLeakExitsOneOnlyWhenALeakIsFound() throws {
+        let leaking = corpusSeries(instance: "leaking", seed: 1) { h in 5e8 * (1 + 0.03 * h) }
+        let flat = corpusSeries(instance: "flat", seed: 2) { _ in 5e8 }
+        let both = try temporaryFile("both.om", contents: SyntheticCorpus.openMetricsText([leaking, flat]))
+        let healthy = try temporaryFile("healthy.om", contents: SyntheticCorpus.openMetricsText([flat]))
+        XCTAssertEqual(try run(["analyze", "--input", both.path]).status, 0, "without --fail-on a leak is reported, not a failure")
+        let tripped = try run(["analyze", "--input", both.path, "--fail-on", "leak"])
+        XCTAssertEqual(tripped.status, 1, tripped.stdout + tripped.stderr)
+        XCTAssertTrue(tripped.stdout.contains("leak"), tripped.stdout)
+        XCTAssertEqual(try run(["analyze", "--input", healthy.path, "--fail-on", "leak"]).status, 0)
+        XCTAssertEqual(try run(["analyze", "--input", healthy.path, "--fail-on", "suspect"]).status, 0)
+        XCTAssertEqual(try run(["analyze", "--input", both.path, "--fail-on", "suspect", "--format", "json"]).status, 1)
+        XCTAssertEqual(try run(["analyze", "--input", both.path, "--fail-on", "everything"]).status, 64)
+    }
+
+    func testTextRowsJudgedOkDoNotShowARawGrowthFigure() throws {
+        // A warm-up that levels off in the first hours: judged ok; its window's raw slope must
+        // not appear as a bare growth figure beside "ok".
+        let warmUp = corpusSeries(instance: "warm", seed: 3) { h in 5e8 * (0.5 + 0.5 * (1 - exp(-h / 0.7))) }
+        let leaking = corpusSeries(instance: "leaking", seed: 1) { h in 5e8 * (1 + 0.03 * h) }
+        let file = try temporaryFile("warm.om", contents: SyntheticCorpus.openMetricsText([warmUp, leaking]))
+        let result = try run(["analyze", "--input", file.path])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let lines = result.stdout.split(separator: "\n")
+        let okRow = try XCTUnwrap(lines.first { $0.contains("instance=\"warm\"") }, result.stdout)
+        XCTAssertTrue(okRow.hasPrefix("ok"), String(okRow))
+        let growth = okRow.split(separator: " ", omittingEmptySubsequences: true)[2]
+        XCTAssertTrue(growth == "n.s." || growth.hasPrefix("("), "ok row shows \(growth): \(okRow)")
+        let leakRow = try XCTUnwrap(lines.first { $0.contains("instance=\"leaking\"") }, result.stdout)
+        XCTAssertTrue(leakRow.hasPrefix("leak"), String(leakRow))
+        XCTAssertNotNil(Double(leakRow.split(separator: " ", omittingEmptySubsequences: true)[2]), String(leakRow))
     }
 
     func testAnalyzeReportsTheLeakingSeriesAsALeakAndTheFlatOneAsOk() throws {

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import LeakDetection
+import LeakEvaluation
 
 /// `soak compare` on two OpenMetrics backfill files, end to end through the built `soak`: the exit
 /// codes of the gate and the JSON shape the report reads.

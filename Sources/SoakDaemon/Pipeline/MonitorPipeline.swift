@@ -303,8 +303,13 @@ public actor MonitorPipeline {
             }
         case .suspected(let assessment):
             if !replaying {
-                logger.debug("suspect trend", metadata: ["series": "\(Self.selector(seriesKey))",
-                                                         "growth_percent_per_hour": "\(Self.decimal(assessment.growthPercentPerHour))"])
+                var metadata: Logger.Metadata = ["series": "\(Self.selector(seriesKey))",
+                                                 "growth_percent_per_hour": "\(Self.decimal(assessment.growthPercentPerHour))"]
+                // Why it is not (yet) a leak: a warm-up levelling off with this τ still explains it.
+                if let tau = assessment.possibleWarmUpTimeConstantSeconds {
+                    metadata["waiting_for_possible_warm_up_tau_seconds"] = "\(Self.decimal(tau))"
+                }
+                logger.debug("suspect trend", metadata: metadata)
             }
         case .cleared:
             break

@@ -1,3 +1,6 @@
+import LeakDetection
+import SoakModel
+
 /// The shapes of the labelled synthetic corpus: what healthy components and leaking ones look
 /// like in soak metrics.
 public enum CorpusShape: String, Sendable, CaseIterable {
@@ -7,10 +10,35 @@ public enum CorpusShape: String, Sendable, CaseIterable {
     // Leaks: each must raise one, after its onset.
     case linearLeak, sawtoothLeak, staircaseLeak, lateOnsetLeak, fdDrift, goroutineDrift
 
-    /// True for the leak shapes.
+    // The widened families (issue 15), with parameter ranges well beyond the shapes above.
+    // Healthy: each settles or returns within the run.
+    case warmUp, sawtoothWarmUp, logisticWarmUp, twoStageWarmUp, levelShift, spikes
+    case recedingBursts, dailyWeeklyCycle, lowCountChurn, gappyWarmUp
+    // Leaks: growth that does not stop by itself within the run, or stops only after its onset.
+    case leakUnderCycles, stoppingLeak, lateStartLeak, longStepStaircase, oomRestartCycles
+    case burstRetainedLeak, lowCountDrift, warmUpThenLeak
+
+    /// The shapes of the corpus before issue 15 (the tuning history in docs/detection.md).
+    public static let original: [CorpusShape] = [
+        .flatNoise, .gcSawtooth, .saturatingWarmUp, .singleStep, .diurnalCycle, .meanReverting,
+        .restartThenWarmUp, .fdChurn, .goroutineChurn,
+        .linearLeak, .sawtoothLeak, .staircaseLeak, .lateOnsetLeak, .fdDrift, .goroutineDrift,
+    ]
+
+    /// The widened families added for issue 15.
+    public static let widened: [CorpusShape] = allCases.filter { !original.contains($0) }
+
+    /// True for the leak shapes, by the corpus' one rule: a **leak** is growth of at least
+    /// 0.25 %/h of the level that does not stop by itself within the run (including growth that
+    /// ends only in an OOM kill and starts again, and growth during bursts that is never given
+    /// back); **healthy** is everything that settles or returns (warm-ups with a time constant
+    /// up to a quarter of the run, single level shifts, cycles, spikes, receding bursts, churn).
+    /// A leak that stops inside the run counts as found when alerted between onset and end.
     public var isLeak: Bool {
         switch self {
         case .linearLeak, .sawtoothLeak, .staircaseLeak, .lateOnsetLeak, .fdDrift, .goroutineDrift: true
+        case .leakUnderCycles, .stoppingLeak, .lateStartLeak, .longStepStaircase, .oomRestartCycles,
+             .burstRetainedLeak, .lowCountDrift, .warmUpThenLeak: true
         default: false
         }
     }
@@ -26,12 +54,28 @@ public struct CorpusSeries: Sendable {
     public var shape: CorpusShape
     /// When the leak began (ms since the epoch); nil for healthy series.
     public var onsetMs: Int64?
+    /// When a leak that stops inside the run stopped (an alert after it is late, not found);
+    /// nil for leaks that run to the end and for healthy series.
+    public var leakEndMs: Int64?
     /// Timestamp of the first value, ms since the epoch.
     public var startMs: Int64
     /// Spacing of the values.
     public var spacingMs: Int64
-    /// The values, evenly spaced.
+    /// The values, evenly spaced; NaN where the series has a gap (nothing was scraped).
     public var values: [Double]
+
+    /// A labelled series; `onsetMs` nil for healthy ones.
+    public init(name: String, labels: [String: String], shape: CorpusShape, onsetMs: Int64?,
+                leakEndMs: Int64? = nil, startMs: Int64, spacingMs: Int64, values: [Double]) {
+        self.name = name
+        self.labels = labels
+        self.shape = shape
+        self.onsetMs = onsetMs
+        self.leakEndMs = leakEndMs
+        self.startMs = startMs
+        self.spacingMs = spacingMs
+        self.values = values
+    }
 
     /// True for the leak shapes.
     public var isLeak: Bool { shape.isLeak }
@@ -55,7 +99,7 @@ public struct SyntheticCorpus: Sendable {
     /// Draws the corpus: `drawsPerShape` series of each of `shapes`, `durationSeconds` long.
     public init(seed: UInt64, drawsPerShape: Int = 8, durationSeconds: Double = 36 * 3600,
                 spacingSeconds: Double = 30, startMs: Int64 = SyntheticCorpus.defaultStartMs,
-                shapes: [CorpusShape] = CorpusShape.allCases) {
+                shapes: [CorpusShape] = CorpusShape.original) {
         self.seed = seed
         var random = SeededGenerator(seed: seed)
         let count = Int(durationSeconds / spacingSeconds)
@@ -67,12 +111,14 @@ public struct SyntheticCorpus: Sendable {
                     random: SeededGenerator(seed: random.next()))
                 let values = generator.generate()
                 let onsetMs = generator.onsetSeconds.map { startMs + Int64($0 * 1000) }
-                all.append(CorpusSeries(
+                var drawn = CorpusSeries(
                     name: generator.metricName,
                     labels: ["job": "corpus", "instance": "\(shape.rawValue)-\(draw)", "shape": shape.rawValue,
                              "truth": shape.isLeak ? "leak" : "ok"],
                     shape: shape, onsetMs: onsetMs, startMs: startMs,
-                    spacingMs: Int64(spacingSeconds * 1000), values: values))
+                    spacingMs: Int64(spacingSeconds * 1000), values: values)
+                drawn.leakEndMs = generator.leakEndSeconds.map { startMs + Int64($0 * 1000) }
+                all.append(drawn)
             }
         }
         series = all
@@ -93,9 +139,9 @@ public struct SyntheticCorpus: Sendable {
             text += "# TYPE \(name) gauge\n"
             for s in byName[name] ?? [] {
                 let labelText = s.labels.sorted { $0.key < $1.key }
-                    .map { "\($0.key)=\"\(escapeLabelValue($0.value))\"" }.joined(separator: ",")
+                    .map { "\($0.key)=\"\(QuotedText.escaped($0.value))\"" }.joined(separator: ",")
                 let prefix = labelText.isEmpty ? name : "\(name){\(labelText)}"
-                for (i, value) in s.values.enumerated() {
+                for (i, value) in s.values.enumerated() where value.isFinite {
                     text += "\(prefix) \(value) \(seconds(s.timestampMs(i)))\n"
                 }
             }
@@ -111,19 +157,6 @@ public struct SyntheticCorpus: Sendable {
         let digits = String(fraction)
         return "\(whole).\(String(repeating: "0", count: 3 - digits.count))\(digits)"
     }
-
-    private static func escapeLabelValue(_ value: String) -> String {
-        var out = ""
-        for c in value {
-            switch c {
-            case "\\": out += "\\\\"
-            case "\"": out += "\\\""
-            case "\n": out += "\\n"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
 }
 
 /// Draws one series of a shape. Parameters are chosen per draw; the ranges are the corpus' claim
@@ -134,7 +167,9 @@ struct SeriesGenerator {
     let count: Int
     let spacingSeconds: Double
     var random: SeededGenerator
-    private(set) var onsetSeconds: Double?
+    var onsetSeconds: Double?
+    /// Where a leak that stops inside the run stops.
+    var leakEndSeconds: Double?
 
     init(shape: CorpusShape, draw: Int, count: Int, spacingSeconds: Double, random: SeededGenerator) {
         self.shape = shape
@@ -149,16 +184,18 @@ struct SeriesGenerator {
         switch shape {
         case .fdChurn, .fdDrift: "process_open_fds"
         case .goroutineChurn, .goroutineDrift: "go_goroutines"
+        case .lowCountChurn, .lowCountDrift: ["process_open_fds", "go_goroutines", "go_threads"][draw % 3]
         default:
             ["process_resident_memory_bytes", "go_memstats_heap_inuse_bytes",
              "container_memory_working_set_bytes"][draw % 3]
         }
     }
 
-    private func time(_ i: Int) -> Double { Double(i) * spacingSeconds }
+    func time(_ i: Int) -> Double { Double(i) * spacingSeconds }
 
     mutating func generate() -> [Double] {
         let level = random.logUniform(50e6, 2e9)
+        if CorpusShape.widened.contains(shape) { return generateWidened(level: level) }
         switch shape {
         case .flatNoise:
             let sigma = random.uniform(0.005, 0.02)
@@ -251,12 +288,14 @@ struct SeriesGenerator {
             let lambda = random.logUniform(100, 3000)
             let rate = random.logUniform(0.01, 0.10)
             return (0..<count).map { i in random.poisson(lambda * (1 + rate * time(i) / 3600)) }
+        default:
+            return generateWidened(level: level)
         }
     }
 
     /// A GC sawtooth over `floor(t)`: the heap climbs by 10–50 % over a 1–8 min cycle (each cycle
     /// ±20 % long), then a collection drops it back to the floor.
-    private mutating func sawtooth(floor: (Double) -> Double) -> [Double] {
+    mutating func sawtooth(floor: (Double) -> Double) -> [Double] {
         let amplitude = random.uniform(0.1, 0.5)
         let period = random.uniform(60, 480)
         var cycleStart = -random.uniform(0, period)

@@ -1,3 +1,5 @@
+import LeakDetection
+
 /// Prometheus' range functions, computed the way Prometheus computes them, so the detector's
 /// least squares can be checked against `deriv()` and the reference alert rules can be
 /// evaluated faithfully on the same corpus.

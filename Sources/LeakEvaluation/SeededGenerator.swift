@@ -1,3 +1,5 @@
+import LeakDetection
+
 /// A deterministic random number generator (xoshiro256**, seeded through SplitMix64), so a
 /// corpus drawn from a seed is the same on every machine and in every run.
 public struct SeededGenerator: RandomNumberGenerator, Sendable {
