@@ -93,13 +93,15 @@ let package = Package(
         ),
         // The daemon's persistent state (findings, evidence, alert outbox; samples through the
         // store) with typed rows, readable by the pipeline, the API and reports alike.
-        .target(name: "MonitorState", dependencies: ["SoakModel", "SeriesStore", "MetricsScrape", "PromQL"]),
+        .target(name: "MonitorState", dependencies: ["SoakModel", "SeriesStore", "MetricsScrape", "PromQL", "ProfileDiff"]),
         // `soak report`: one self-contained HTML file (inline CSS and SVG, no script) built from a
         // store, the daemon's findings and evidence and, when given, a `soak compare` result.
         .target(
             name: "SoakReport",
             dependencies: [
                 "SoakModel", "SeriesStore", "LeakDetection", "MonitorState",
+                // The root-cause table: stack frames named as application or runtime code.
+                "ProfileDiff",
                 .product(name: "Mustache", package: "swift-mustache"),
                 // SHA-256 of the inline style sheet, for the page's Content-Security-Policy.
                 .product(name: "Crypto", package: "swift-crypto"),

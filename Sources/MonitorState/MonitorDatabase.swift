@@ -147,6 +147,11 @@ public actor MonitorDatabase {
     }
 
     /// One piece of evidence with its body.
+    /// A finding's evidence diffed against the baselines (``SeriesStore/rootCauses(findingID:onsetMs:)``).
+    public func rootCauses(findingID: Int64, onsetMs: Int64) throws(StoreError) -> [EvidenceRootCause] {
+        try store.rootCauses(findingID: findingID, onsetMs: onsetMs)
+    }
+
     public func evidence(id: Int64) throws(StoreError) -> EvidenceRecord? {
         try store.evidence(id: id)
     }

@@ -142,6 +142,7 @@ public struct ReportBuilder {
                         confidence: record.confidence, exhaustionMs: record.exhaustionMs, limit: entry.limit,
                         version: record.version, windowStartMs: windowStart,
                         evidence: try writeEvidence(findingID: record.id),
+                        rootCauses: try store.rootCauses(findingID: record.id, onsetMs: record.onsetMs),
                         chart: chart(windowStartMs: windowStart, slopePerHour: record.slopePerHour)))
                 }
                 continue

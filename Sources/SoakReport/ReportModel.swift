@@ -1,4 +1,5 @@
 import LeakDetection
+import MonitorState
 import SeriesStore
 import SoakModel
 
@@ -101,6 +102,9 @@ public struct ReportFinding: Sendable {
     /// The window the trend was fitted over.
     public var windowStartMs: Int64
     public var evidence: [EvidenceLink]
+    /// Each captured profile diffed against the target's baseline from before the onset (empty
+    /// for replayed findings and findings without evidence).
+    public var rootCauses: [EvidenceRootCause] = []
     /// What the chart draws.
     public var chart: FindingChartData
 }

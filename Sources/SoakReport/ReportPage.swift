@@ -1,5 +1,7 @@
 import Foundation
+import MonitorState
 import Mustache
+import ProfileDiff
 import SoakModel
 
 /// Renders a ``ReportModel`` as one self-contained HTML page: inline CSS and SVG, no script, a
@@ -51,7 +53,21 @@ struct PageView {
         var chart: SVGChart
         var evidence: [Evidence]
         var hasEvidence: Bool
+        var rootCauses: [RootCause]
+        var hasRootCauses: Bool
     }
+    /// One profile's diff under a finding: what grew between the baseline and the leak.
+    struct RootCause {
+        var name: String
+        var summary: String?
+        var note: String?
+        var unit: String
+        var stacks: [RootCauseStack]
+        var hasStacks: Bool
+    }
+    /// A stack that grew: its first application frame (outside the Go runtime and standard
+    /// library), the leaf, and the values at both captures.
+    struct RootCauseStack { var frame: String; var leaf: String; var before: String; var after: String; var delta: String }
     struct ComponentView { var key: String; var facts: String; var panels: [SVGChart]; var hasPanels: Bool }
     struct ComparisonRowView { var title: String; var verdict: String; var verdictClass: String; var facts: [Fact]; var chart: SVGChart? }
     struct ComparisonView {
@@ -188,7 +204,9 @@ struct PageView {
                            title: "\(finding.resource.rawValue) (\(finding.series.metric)) of \(Self.clip(finding.component, 120))",
                            facts: facts,
                            chart: charts.finding(finding, spanFromMs: model.spanFromMs, spanToMs: model.spanToMs),
-                           evidence: evidence, hasEvidence: !evidence.isEmpty)
+                           evidence: evidence, hasEvidence: !evidence.isEmpty,
+                           rootCauses: finding.rootCauses.map { Self.rootCause($0, format: format) },
+                           hasRootCauses: !finding.rootCauses.isEmpty)
         }
         hasFindings = !findings.isEmpty
         replayNote = model.findingsReplayedOnly
@@ -260,6 +278,30 @@ struct PageView {
     }
 
     /// Very long values (a label of kilobytes) are cut for display.
+    /// Stacks shown per profile: the table is for a reader, the JSON API keeps the top ten.
+    static let rootCauseStacks = 5
+
+    static func rootCause(_ cause: EvidenceRootCause, format: ReportFormat) -> RootCause {
+        let isBytes = cause.diff?.kind == .heap && cause.sampleType != "inuse_objects"
+        func value(_ number: Int64) -> String {
+            isBytes ? format.value(Double(number), bytes: true) : String(number)
+        }
+        var notes: [String] = []
+        if let error = cause.error { notes.append(error) }
+        if cause.baselineAfterOnset {
+            notes.append("no baseline predates the onset: compared with the oldest one before the capture, so the growth is understated")
+        }
+        let stacks = (cause.diff?.stacks ?? []).prefix(rootCauseStacks).map { stack in
+            let application = stack.frames.first { !GoFunctionName.isRuntimeOrStandardLibrary($0) } ?? stack.frames.first ?? "?"
+            return RootCauseStack(frame: clip(application, 200), leaf: clip(stack.frames.first ?? "?", 200),
+                                  before: value(stack.before), after: value(stack.after),
+                                  delta: (stack.delta >= 0 ? "+" : "−") + value(abs(stack.delta)))
+        }
+        return RootCause(name: clip(cause.name, 80), summary: cause.summary.map { clip($0, 300) },
+                         note: notes.isEmpty ? nil : clip(notes.joined(separator: "; "), 400),
+                         unit: cause.sampleType ?? "", stacks: Array(stacks), hasStacks: !stacks.isEmpty)
+    }
+
     static func clip(_ text: String, _ limit: Int) -> String {
         text.count <= limit ? text : String(text.prefix(limit)) + "… (\(text.count) characters)"
     }

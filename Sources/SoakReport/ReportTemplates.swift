@@ -70,6 +70,8 @@ enum ReportTemplates {
     {{#chart}}{{> chart}}{{/chart}}
     <dl class="facts">{{#facts}}<dt>{{name}}</dt><dd>{{value}}</dd>{{/facts}}</dl>
     {{#hasEvidence}}<p>Evidence: {{#evidence}}{{#href}}<a href="{{href}}">{{name}}</a> ({{size}}) {{/href}}{{^href}}{{name}}: {{note}} {{/href}}{{/evidence}}</p>{{/hasEvidence}}
+    {{#hasRootCauses}}<div class="root-cause"><h4>What grew since the baseline</h4>{{#rootCauses}}<p><strong>{{name}}</strong>{{#unit}} ({{unit}}){{/unit}}{{#summary}}: {{summary}}{{/summary}}</p>{{#note}}<p class="muted">{{note}}</p>{{/note}}
+    {{#hasStacks}}<table><thead><tr><th>first application frame</th><th>leaf</th><th>before</th><th>after</th><th>growth</th></tr></thead><tbody>{{#stacks}}<tr><td class="series">{{frame}}</td><td class="series">{{leaf}}</td><td>{{before}}</td><td>{{after}}</td><td>{{delta}}</td></tr>{{/stacks}}</tbody></table>{{/hasStacks}}{{/rootCauses}}</div>{{/hasRootCauses}}
     </article>
     {{/findings}}
     </section>

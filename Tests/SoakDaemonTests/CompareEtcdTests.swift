@@ -49,7 +49,7 @@ final class CompareEtcdTests: XCTestCase {
         let loads = [baseline.clientPort, candidate.clientPort, leaky.clientPort].map { port in
             Task { await EtcdProcess.putLoad(clientPort: port, pauseMilliseconds: 20) }
         }
-        let watches = WatchLeak(port: leaky.clientPort)
+        let watches = LeakingWatchClient(port: leaky.clientPort)
         defer { watches.closeAll() }
         let leak = Task {
             while !Task.isCancelled {
@@ -142,44 +142,5 @@ final class CompareEtcdTests: XCTestCase {
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
-    }
-}
-
-/// A client that leaks watch streams: each `open()` connects to etcd's gRPC gateway, starts a
-/// watch (`POST /v3/watch`, a response that never ends) and keeps the socket without reading —
-/// one more connection, stream and set of goroutines in etcd every time.
-final class WatchLeak: @unchecked Sendable {
-    private let port: UInt16
-    private let lock = NSLock()
-    private var sockets: [Int32] = []
-
-    init(port: UInt16) { self.port = port }
-
-    var opened: Int { lock.withLock { sockets.count } }
-
-    func open() {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = port.bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { close(fd); return }
-        let key = Data("soak/key-\(opened % 100)".utf8).base64EncodedString()
-        let body = #"{"create_request":{"key":"\#(key)"}}"#
-        let request = "POST /v3/watch HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nContent-Type: application/json\r\n"
-            + "Content-Length: \(body.utf8.count)\r\n\r\n\(body)"
-        _ = request.withCString { send(fd, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
-        lock.withLock { sockets.append(fd) }
-    }
-
-    func closeAll() {
-        lock.withLock {
-            for fd in sockets { close(fd) }
-            sockets.removeAll()
-        }
     }
 }

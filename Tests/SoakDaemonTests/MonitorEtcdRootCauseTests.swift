@@ -1,3 +1,4 @@
+import MonitorState
 import SoakModel
 import Foundation
 import MetricsScrape
@@ -15,47 +16,6 @@ import XCTest
 /// compressed hour) in a series' first 180 s for a warm-up (`fastGrowthWarmUpSeconds` of the
 /// compressed preset), so the leak cannot be confirmed before then.
 final class MonitorEtcdRootCauseTests: XCTestCase {
-    /// A client that opens watch streams (`POST /v3/watch` on the gateway) and keeps the
-    /// connections open: each is a server-side watch stream with its goroutines.
-    final class LeakingWatchClient: @unchecked Sendable {
-        private let port: UInt16
-        private let lock = NSLock()
-        private var sockets: [Int32] = []
-
-        init(port: UInt16) { self.port = port }
-
-        var opened: Int { lock.withLock { sockets.count } }
-
-        /// Opens one more watch stream; false when the connection failed.
-        @discardableResult
-        func openWatch() -> Bool {
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            guard fd >= 0 else { return false }
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = port.bigEndian
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-            }
-            let body = #"{"create_request":{"key":"c29hay93YXRjaA==","range_end":"AA=="}}"#
-            let request = "POST /v3/watch HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
-            guard connected, request.withCString({ send(fd, $0, strlen($0), Int32(MSG_NOSIGNAL)) }) > 0 else {
-                close(fd)
-                return false
-            }
-            lock.withLock { sockets.append(fd) }
-            return true
-        }
-
-        func closeAll() {
-            lock.withLock {
-                for fd in sockets { close(fd) }
-                sockets = []
-            }
-        }
-    }
-
     func testLeakingWatchStreamsAreNamedAndAHealthyEtcdIsFlat() async throws {
         try EtcdProcess.requireInstalled()
         let directory = try Fixtures.temporaryDirectory()
@@ -86,7 +46,7 @@ final class MonitorEtcdRootCauseTests: XCTestCase {
             try await Task.sleep(for: .seconds(8))
             let leak = Task {
                 while !Task.isCancelled && client.opened < 400 {
-                    client.openWatch()
+                    client.open()
                     try? await Task.sleep(for: .seconds(1))
                 }
             }

@@ -105,6 +105,59 @@ final class ReportBuilderTests: XCTestCase {
         try store.close()
     }
 
+    func testRecordedFindingShowsWhatGrewSinceTheBaselineBeforeItsOnset() throws {
+        let directory = try ReportFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try SeriesStore(path: directory.appendingPathComponent("soak.db").path)
+        try ReportFixtures.fill(store)
+        let key = SeriesKey(metric: "go_goroutines", labels: [Label("job", "apiserver"), Label("instance", "10.0.0.1:6443")])
+        let onset = ReportFixtures.startMs + 2 * 3_600_000
+        let record = try store.insertFinding(FindingRecord(
+            series: key, resource: .goroutines, state: .firing, onsetMs: onset, firstAlertMs: onset + 3_600_000,
+            judgedMs: onset + 9 * 3_600_000, slopePerHour: 40, growthPercentPerHour: 4, leastSquaresSlopePerHour: 40,
+            confidence: 0.999, exhaustionMs: nil, version: nil, dedupeKey: "k2", lastNotifiedMs: onset))
+        func dump(watchers: Int) -> [UInt8] {
+            Array("""
+                goroutine profile: total \(watchers + 2)
+                \(watchers) @ 0x43ef76 0x44ee1c 0xb41477 0x470541
+                #\t0x43ef75\tinternal/poll.runtime_pollWait+0x88\truntime/netpoll.go:305
+                #\t0xb41476\texample.com/<b>app</b>/watch.(*stream).sendLoop+0xd6\texample.com/app/watch/stream.go:235
+
+                2 @ 0x40e8f4 0x46c92f 0x76e5d9 0x470541
+                #\t0x46c92e\tos/signal.signal_recv+0x2e\truntime/sigqueue.go:152
+                #\t0x76e5d8\tos/signal.loop+0x18\t\tos/signal/signal_unix.go:23
+
+                """.utf8)
+        }
+        let url = "http://10.0.0.1:6443/debug/pprof/goroutine?debug=1"
+        // Baselines: one before the onset (the one to use) and one after it.
+        let early = try store.insertEvidence(EvidenceRecord(findingID: EvidenceRecord.baselineFindingID, name: "goroutine", url: url,
+                                                            fetchedMs: onset - 600_000, httpStatus: 200, data: dump(watchers: 10)))
+        _ = try store.insertEvidence(EvidenceRecord(findingID: EvidenceRecord.baselineFindingID, name: "goroutine", url: url,
+                                                    fetchedMs: onset + 600_000, httpStatus: 200, data: dump(watchers: 30)))
+        _ = try store.insertEvidence(EvidenceRecord(findingID: record.id, name: "goroutine", url: url,
+                                                    fetchedMs: onset + 3_600_000, httpStatus: 200, data: dump(watchers: 110)))
+        try store.flush()
+
+        let out = directory.appendingPathComponent("report.html")
+        let model = try ReportFile.write(store: store, request: ReportRequest(), to: out)
+
+        let finding = try XCTUnwrap(model.findings.first { $0.anchor == "F\(record.id)" })
+        let cause = try XCTUnwrap(finding.rootCauses.first)
+        XCTAssertEqual(cause.baselineID, early.id, "the newest baseline from before the onset")
+        XCTAssertFalse(cause.baselineAfterOnset)
+        let top = try XCTUnwrap(cause.diff?.stacks.first)
+        XCTAssertEqual(top.before, 10)
+        XCTAssertEqual(top.after, 110)
+        XCTAssertEqual(top.delta, 100)
+        let html = try String(contentsOf: out, encoding: .utf8)
+        XCTAssertTrue(html.contains("What grew since the baseline"), "the root-cause table is on the page")
+        XCTAssertTrue(html.contains("example.com/&lt;b&gt;app&lt;/b&gt;/watch.(*stream).sendLoop"), "the application frame, escaped")
+        XCTAssertFalse(html.contains("<b>app</b>"), "a frame name is text, never markup")
+        XCTAssertTrue(html.contains("<td>+100</td>"), "the stack's growth in goroutines")
+        try store.close()
+    }
+
     func testReplayMarksRestartsAndVersionChangesAsSegmentBoundaries() {
         var times: [Int64] = []
         var values: [Double] = []

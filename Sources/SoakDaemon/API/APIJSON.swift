@@ -1,3 +1,4 @@
+import MonitorState
 import Foundation
 
 /// The JSON shapes of `/api/v1`: field names are camelCase and stable (documented in

@@ -1,3 +1,4 @@
+import MonitorState
 import SoakModel
 import Foundation
 

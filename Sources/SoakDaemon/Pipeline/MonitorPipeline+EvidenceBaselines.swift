@@ -52,20 +52,7 @@ extension MonitorPipeline {
     /// finding once every document of it has been diffed.
     func rootCauses(findingID: Int64, onsetMs: Int64) async -> [EvidenceRootCause] {
         if let cached = rootCauseCache[findingID] { return cached }
-        guard let listed = try? await database.evidence(findingID: findingID), !listed.isEmpty else { return [] }
-        var causes: [EvidenceRootCause] = []
-        for entry in listed {
-            guard let document = try? await database.evidence(id: entry.id) else { continue }
-            // The onset is the detector's conservative estimate (its window's start); when no
-            // baseline predates it — a young target, a long window — the oldest one before the
-            // capture still shows the growth since, understated, and says so.
-            if let before = try? await database.latestBaseline(name: document.name, url: document.url, fetchedBeforeMs: onsetMs) {
-                causes.append(EvidenceRootCause(leak: document, baseline: before))
-            } else {
-                let after = try? await database.earliestBaseline(name: document.name, url: document.url, fetchedBeforeMs: document.fetchedMs)
-                causes.append(EvidenceRootCause(leak: document, baseline: after, baselineAfterOnset: after != nil))
-            }
-        }
+        guard let causes = try? await database.rootCauses(findingID: findingID, onsetMs: onsetMs), !causes.isEmpty else { return [] }
         rootCauseCache[findingID] = causes
         if let line = causes.compactMap(\.summary).first {
             logger.notice("root cause", metadata: ["finding": "\(findingID)", "top": "\(line)"])

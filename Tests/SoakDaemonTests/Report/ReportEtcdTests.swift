@@ -28,7 +28,7 @@ final class ReportEtcdTests: XCTestCase {
         let yaml = monitorYAML(targets: ["127.0.0.1:\(etcd.metricsPort)"], job: "etcd", databasePath: databasePath,
                                scrapeInterval: "1s", alerting: "  terminal: false")
         let configuration = try MonitorConfiguration(MonitorConfigFile.parse(yaml: yaml, file: "etcd.yml"))
-        let streams = WatchStreams(port: etcd.clientPort)
+        let streams = LeakingWatchClient(port: etcd.clientPort)
         defer { streams.closeAll() }
         // A client's steady set of watches first, so the leak below grows at ~10 % of the level
         // per (compressed) hour: faster growth in a young segment is taken for warm-up.
@@ -64,7 +64,7 @@ final class ReportEtcdTests: XCTestCase {
             }
             return try await runtime.database.findings()
         }
-        XCTAssertGreaterThan(streams.count, 121, "the client opened watch streams beyond its steady 120")
+        XCTAssertGreaterThan(streams.opened, 121, "the client opened watch streams beyond its steady 120")
         XCTAssertTrue(found.contains { $0.resource == .fileDescriptors || $0.resource == .goroutines },
                       "the daemon recorded the watch-stream leak: \(found.map { "\($0.series) \($0.resource)" })")
 
@@ -101,45 +101,5 @@ final class ReportEtcdTests: XCTestCase {
         try? FileManager.default.createDirectory(at: png.deletingLastPathComponent(), withIntermediateDirectories: true)
         try ChromiumPage.screenshot(out, to: png)
         print("screenshot of the etcd report: \(png.path)")
-    }
-}
-
-/// Watch streams through etcd's gRPC gateway that are never closed: a chunked POST to
-/// `/v3/watch` whose body never ends keeps the stream (a connection, its goroutines) alive.
-final class WatchStreams: @unchecked Sendable {
-    private let port: UInt16
-    private let lock = NSLock()
-    private var descriptors: [Int32] = []
-
-    init(port: UInt16) { self.port = port }
-
-    var count: Int { lock.withLock { descriptors.count } }
-
-    /// Opens one more stream watching a key of its own.
-    func open() {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = port.bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { Glibc.close(fd); return }
-        let key = Data("soak/watch-\(count)".utf8).base64EncodedString()
-        let body = #"{"create_request":{"key":"\#(key)"}}"#
-        let chunk = String(body.utf8.count, radix: 16) + "\r\n" + body + "\r\n"
-        let request = "POST /v3/watch HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-            + "Transfer-Encoding: chunked\r\n\r\n" + chunk
-        _ = request.withCString { send(fd, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
-        lock.withLock { descriptors.append(fd) }
-    }
-
-    func closeAll() {
-        lock.withLock {
-            for fd in descriptors { Glibc.close(fd) }
-            descriptors.removeAll()
-        }
     }
 }

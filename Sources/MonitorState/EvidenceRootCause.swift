@@ -1,11 +1,12 @@
 import Foundation
 import ProfileDiff
-import MonitorState
+import SeriesStore
 
 /// What grew in one profile between a target's baseline capture and the capture at a leak: the
 /// top stacks of ``StackDiff`` (before, after, delta) and the one-line summary an alert carries.
 ///
-/// Shown as an element of a finding's `rootCause` list in `/api/v1/findings/{id}`; one per
+/// Shown as an element of a finding's `rootCause` list in `/api/v1/findings/{id}` and as a table
+/// under the finding in `soak report`; one per
 /// captured profile (heap, goroutine). When no diff can be made — no baseline was captured
 /// before the leak's onset, or a document does not decode — ``error`` says why and there are no
 /// stacks.
@@ -68,5 +69,27 @@ public struct EvidenceRootCause: Sendable, Hashable {
     /// Decompressed documents may be larger than the fetch limit; this bounds them generously.
     private static func limit(_ body: [UInt8]) -> Int {
         max(StackProfile.defaultLimitBytes, body.count * 64)
+    }
+}
+
+extension SeriesStore {
+    /// The root causes of finding `findingID`: each of its captured documents diffed against the
+    /// newest baseline of the same profile from the same URL fetched before `onsetMs`. The onset
+    /// is the detector's conservative estimate (its window's start); when no baseline predates
+    /// it — a young target, a long window — the oldest one before the capture still shows the
+    /// growth since, understated, and says so (``EvidenceRootCause/baselineAfterOnset``).
+    /// Empty when the finding has no evidence.
+    public func rootCauses(findingID: Int64, onsetMs: Int64) throws(StoreError) -> [EvidenceRootCause] {
+        var causes: [EvidenceRootCause] = []
+        for entry in try evidence(findingID: findingID) {
+            guard let document = try evidence(id: entry.id) else { continue }
+            if let before = try latestBaseline(name: document.name, url: document.url, fetchedBeforeMs: onsetMs) {
+                causes.append(EvidenceRootCause(leak: document, baseline: before))
+            } else {
+                let after = try earliestBaseline(name: document.name, url: document.url, fetchedBeforeMs: document.fetchedMs)
+                causes.append(EvidenceRootCause(leak: document, baseline: after, baselineAfterOnset: after != nil))
+            }
+        }
+        return causes
     }
 }
