@@ -30,17 +30,19 @@ final class ReportChromiumTests: XCTestCase {
         let start: Int64 = 1_795_132_800_000
         for (index, value) in Self.hostile.enumerated() {
             let labels = [Label("job", "job-\(index)" + value), Label("instance", value), Label("pod", value)]
-            for i in 0..<1440 {
+            for i in 0..<2880 {
                 let t = start + Int64(i) * 30_000
-                let h = Double(i) / 120
-                // A leak (so every series gets a finding chart) under a GC sawtooth.
+                // A leak (so every series gets a finding chart) under a GC sawtooth, starting an
+                // hour after each (re)start, 12 h apart: growth that could still be a warm-up
+                // (τ up to 9 h) is called a leak only after about 5 hours.
+                let h = max(0, Double(i % 1440 - 120)) / 120
                 _ = try store.append(metric: "process_resident_memory_bytes", labels: labels, timestampMs: t,
                                      value: 300e6 * (1 + 0.03 * h) + Double(i % 20) * 1e6)
                 _ = try store.append(metric: "go_goroutines", labels: labels, timestampMs: t, value: 500)
             }
             let target = "job-\(index)\(value)/\(value)"
             store.record(Marker(kind: .versionChange, target: target, timestampMs: start, detail: value))
-            store.record(Marker(kind: .restart, target: target, timestampMs: start + 6 * 3_600_000, detail: value))
+            store.record(Marker(kind: .restart, target: target, timestampMs: start + 12 * 3_600_000, detail: value))
             store.record(ScrapeHealth(target: target, timestampMs: start + 60_000, up: false, durationSeconds: 0.1,
                                       samplesScraped: 0, error: value))
         }
