@@ -12,9 +12,9 @@ import XCTest
 /// The leak's root cause names etcd's v3rpc watch stacks at the top of the goroutine diff, the
 /// heap diff's top sites hold most of the heap growth, and the healthy etcd's diff is flat.
 ///
-/// It takes about 3.5 minutes, not 2: the detector takes growth this fast (thousands of % per
-/// compressed hour) in a series' first 180 s for a warm-up (`fastGrowthWarmUpSeconds` of the
-/// compressed preset), so the leak cannot be confirmed before then.
+/// It takes 4–8 minutes, not 2: growth that begins with the run could still be a saturating
+/// warm-up (τ up to 9 compressed minutes), so the detector keeps it suspect until the data can
+/// tell the two apart, and only then captures and diffs the evidence.
 final class MonitorEtcdRootCauseTests: XCTestCase {
     func testLeakingWatchStreamsAreNamedAndAHealthyEtcdIsFlat() async throws {
         try EtcdProcess.requireInstalled()
@@ -45,13 +45,15 @@ final class MonitorEtcdRootCauseTests: XCTestCase {
             // The baselines first (3 s after the first scrape), then the leak: a watch stream a second.
             try await Task.sleep(for: .seconds(8))
             let leak = Task {
-                while !Task.isCancelled && client.opened < 400 {
+                while !Task.isCancelled && client.opened < 700 {
                     client.open()
                     try? await Task.sleep(for: .seconds(1))
                 }
             }
             defer { leak.cancel() }
-            let diffed = await eventually(timeoutSeconds: 240) {
+            // A leak that begins with the run could still be a warm-up (τ up to 9 compressed
+            // minutes, issue 15's warm-up judgement): the verdict takes about five minutes.
+            let diffed = await eventually(timeoutSeconds: 540) {
                 let snapshots: [FindingSnapshot] = await runtime.pipeline.findingsSnapshot()
                 return snapshots.contains { (snapshot: FindingSnapshot) -> Bool in
                     snapshot.state == .leak && snapshot.seriesLabels["instance"] == leakyInstance && snapshot.rootCause.count == 2
